@@ -1,0 +1,93 @@
+import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
+import {eventTypeOf} from '../signals.js';
+import type {HookCache} from './hook-cache.js';
+import {callbackRow, insertCallbacks} from './record-callbacks.js';
+
+type Options = {transaction?: Transaction | null; model?: ModelStatic<Model>; individualHooks?: boolean};
+
+export type CaptureSettings = {
+	raiseExceptions: boolean;
+	/** Names of the library's own models, which never fire. */
+	ownModels: Set<string>;
+	warn(message: string, error?: unknown): void;
+};
+
+export type Fire = (instance: Model, signals: readonly string[], options: {transaction?: Transaction | null; created?: boolean; args?: Record<string, unknown>}) => Promise<void>;
+
+const hookName = 'sequelize-http-hooks';
+
+/** Turn a firing into callback rows and insert them with the triggering transaction. */
+export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureSettings): Fire {
+	return async (instance, signals, {transaction, created = false, args}) => {
+		const model = (instance.constructor as ModelStatic<Model>).name;
+		const matches = cache.match(model, signals);
+		if (matches.length === 0) {
+			return;
+		}
+
+		try {
+			const rows = [];
+			for (const {hook, signal} of matches) {
+				const firing = {signal, eventType: eventTypeOf(signal, created), instance, transaction, args};
+				rows.push(await callbackRow(hook, firing, settings.raiseExceptions, error => {
+					settings.warn(`hook ${JSON.stringify(hook.definition.name)} could not build a callback for ${model}; stored it with status error`, error);
+				}));
+			}
+
+			await insertCallbacks(sequelize, rows, transaction);
+		} catch (error) {
+			if (settings.raiseExceptions) {
+				throw error;
+			}
+
+			settings.warn(`could not record callbacks for ${model}`, error);
+		}
+	};
+}
+
+/**
+ * Listen to every model of the Sequelize instance (hooks on the instance apply to all models,
+ * those defined later too). Bulk operations on a model that has hooks are switched to
+ * individual hooks, so that each row fires. Returns a function that removes the listeners.
+ */
+export function bindCapture(sequelize: Sequelize, cache: HookCache, settings: CaptureSettings, fire: Fire): () => void {
+	const watched = (model: ModelStatic<Model> | undefined) => model !== undefined && !settings.ownModels.has(model.name) && cache.hasModel(model.name);
+
+	const listeners: Record<string, (...args: any[]) => Promise<void> | void> = {
+		// afterSave is Sequelize's proxy of afterCreate and afterUpdate: one insert serves both.
+		afterCreate: async (instance: Model, options: Options) => fire(instance, ['afterCreate', 'afterSave'], {transaction: options?.transaction, created: true}),
+		afterUpdate: async (instance: Model, options: Options) => fire(instance, ['afterUpdate', 'afterSave'], {transaction: options?.transaction}),
+		afterDestroy: async (instance: Model, options: Options) => fire(instance, ['afterDestroy'], {transaction: options?.transaction}),
+		afterRestore: async (instance: Model, options: Options) => fire(instance, ['afterRestore'], {transaction: options?.transaction}),
+		async afterUpsert(result: [Model, boolean | null] | Model, options: Options) {
+			const instance = Array.isArray(result) ? result[0] : result;
+			if (instance) {
+				await fire(instance, ['afterUpsert'], {transaction: options?.transaction});
+			}
+		},
+		beforeBulkCreate(instances: Model[], options: Options) {
+			if (watched(instances[0]?.constructor as ModelStatic<Model> | undefined)) {
+				options.individualHooks = true;
+			}
+		},
+		beforeBulkUpdate: switchToIndividualHooks,
+		beforeBulkDestroy: switchToIndividualHooks,
+		beforeBulkRestore: switchToIndividualHooks,
+	};
+
+	function switchToIndividualHooks(options: Options) {
+		if (watched(options.model)) {
+			options.individualHooks = true;
+		}
+	}
+
+	for (const [type, listener] of Object.entries(listeners)) {
+		sequelize.addHook(type as never, hookName, listener as never);
+	}
+
+	return () => {
+		for (const type of Object.keys(listeners)) {
+			sequelize.removeHook(type as never, hookName);
+		}
+	};
+}

@@ -1,0 +1,54 @@
+import {parseHeaders} from '../headers.js';
+import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
+import {resolveSerializer, type Serialize, type SerializerClass} from '../payload/serializer.js';
+
+/** What the capture path needs of a hook row. */
+export type HookDefinition = {
+	id: number;
+	name: string;
+	model: string;
+	signals: string[];
+	targetUrl: string;
+	httpMethod: string;
+	contentType: string | null;
+	headers: string;
+	payloadTemplate: string | null;
+	serializerClass: string | null;
+};
+
+/** A hook made ready to fire: templates compiled and the serializer imported, once. */
+export type CompiledHook = {
+	definition: HookDefinition;
+	template?: CompiledTemplate;
+	serialize?: Serialize;
+	/** Parsed header text, or a template to render first when the text holds `{{ }}`. */
+	headers?: Record<string, string>;
+	headerTemplate?: CompiledTemplate;
+	/** Association paths the templates read, loaded before rendering. */
+	instancePaths: string[][];
+	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
+	problem?: Error;
+};
+
+export async function compileHook(definition: HookDefinition, serializers: Record<string, SerializerClass>): Promise<CompiledHook> {
+	const compiled: CompiledHook = {definition, instancePaths: []};
+	try {
+		if (isTemplate(definition.headers)) {
+			compiled.headerTemplate = compileTemplate(definition.headers, null, 'Header template');
+		} else {
+			compiled.headers = parseHeaders(definition.headers);
+		}
+
+		if (definition.payloadTemplate) {
+			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType);
+		} else if (definition.serializerClass) {
+			compiled.serialize = await resolveSerializer(definition.serializerClass, serializers);
+		}
+
+		compiled.instancePaths = [...compiled.template?.instancePaths ?? [], ...compiled.headerTemplate?.instancePaths ?? []];
+	} catch (error) {
+		compiled.problem = error as Error;
+	}
+
+	return compiled;
+}

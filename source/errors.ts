@@ -1,0 +1,26 @@
+/** Base class of every error this library throws on purpose. */
+export class HttpHooksError extends Error {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = new.target.name;
+	}
+}
+
+/** A signal name that is neither built in nor defined as a custom signal. */
+export class InvalidSignalError extends HttpHooksError {}
+
+/** Header text that cannot be parsed into `Key: value` rows. */
+export class InvalidHeadersError extends HttpHooksError {}
+
+/** A payload template or serializer that cannot produce a valid payload. */
+export class InvalidPayloadError extends HttpHooksError {}
+
+/** A hook with a bad URL, method, model, content type or other field. */
+export class InvalidHookError extends HttpHooksError {}
+
+/** Quote a user value for an error message, cut so a huge value stays readable. */
+export function quote(value: unknown): string {
+	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+	return JSON.stringify(cut);
+}

@@ -1,0 +1,124 @@
+import type {Sequelize, Transaction} from 'sequelize';
+import {HttpHooksError, InvalidHookError, InvalidSignalError, quote} from '../errors.js';
+import type {SerializerClass} from '../payload/serializer.js';
+import {readCatalog} from '../store/model-catalog.js';
+import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
+import {customSignalName, isBuiltInSignal} from '../signals.js';
+import {validateHook, type HookInput, type ValidationContext} from './validate-hook.js';
+
+/** A hook as the API returns it: its row with signal names. */
+export type HookRecord = Omit<HookAttributes, 'signals'> & {signals: string[]};
+
+/** Create, change and delete hooks and signals, validated by one set of rules for every caller. */
+export class HookStore {
+	constructor(
+		private readonly sequelize: Sequelize,
+		private readonly models: HttpHooksModels,
+		private readonly serializers: Record<string, SerializerClass>,
+	) {}
+
+	async validationContext(): Promise<ValidationContext> {
+		const signals = await this.models.Signal.findAll({attributes: ['name']});
+		return {
+			catalog: await readCatalog(this.models, this.sequelize),
+			signalNames: new Set(signals.map(signal => signal.name)),
+			serializers: this.serializers,
+		};
+	}
+
+	async createHook(input: HookInput): Promise<HookRecord> {
+		const valid = await validateHook(input, await this.validationContext());
+		const id = await this.sequelize.transaction(async transaction => {
+			const {signals, ...fields} = valid;
+			const hook = await this.models.Hook.create(fields, {transaction});
+			await this.link(hook.id, signals, transaction);
+			return hook.id;
+		});
+		return this.getHook(id);
+	}
+
+	/** Change some fields of a hook; the whole result is validated as on creation. */
+	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
+		const current = await this.getHook(id);
+		const valid = await validateHook({...current, ...changes}, await this.validationContext());
+		await this.sequelize.transaction(async transaction => {
+			const {signals, ...fields} = valid;
+			await this.models.Hook.update({...fields, updatedAt: new Date()}, {where: {id}, transaction});
+			await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
+			await this.link(id, signals, transaction);
+		});
+		return this.getHook(id);
+	}
+
+	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {
+		await this.getHook(id);
+		await this.models.Hook.update({enabled, updatedAt: new Date()}, {where: {id}});
+		return this.getHook(id);
+	}
+
+	async deleteHook(id: number): Promise<void> {
+		const deleted = await this.models.Hook.destroy({where: {id}});
+		if (deleted === 0) {
+			throw new HttpHooksError(`No hook with id ${quote(id)}`);
+		}
+	}
+
+	async getHook(id: number): Promise<HookRecord> {
+		const hook = await this.models.Hook.findByPk(id, {include: [{model: this.models.Signal, as: 'signals', through: {attributes: []}}]});
+		if (!hook) {
+			throw new HttpHooksError(`No hook with id ${quote(id)}`);
+		}
+
+		return toRecord(hook.get({plain: true}) as HookAttributes);
+	}
+
+	async listHooks(): Promise<HookRecord[]> {
+		const hooks = await this.models.Hook.findAll({
+			include: [{model: this.models.Signal, as: 'signals', through: {attributes: []}}],
+			order: [['id', 'ASC']],
+		});
+		return hooks.map(hook => toRecord(hook.get({plain: true}) as HookAttributes));
+	}
+
+	/** Create a custom signal row; creating one that exists returns it. */
+	async createSignal(name: string): Promise<SignalAttributes> {
+		if (typeof name !== 'string' || !customSignalName.test(name)) {
+			throw new InvalidSignalError(`Signal name ${quote(name)} is not valid: use dotted words such as "orders.shipped"`);
+		}
+
+		const [signal] = await this.models.Signal.findOrCreate({where: {name}, defaults: {name, builtIn: isBuiltInSignal(name)}});
+		return signal.get({plain: true}) as SignalAttributes;
+	}
+
+	async listSignals(): Promise<SignalAttributes[]> {
+		const signals = await this.models.Signal.findAll({order: [['builtIn', 'DESC'], ['name', 'ASC']]});
+		return signals.map(signal => signal.get({plain: true}) as SignalAttributes);
+	}
+
+	async deleteSignal(name: string): Promise<void> {
+		if (isBuiltInSignal(name)) {
+			throw new InvalidSignalError(`Signal ${quote(name)} is built in and cannot be deleted`);
+		}
+
+		const signal = await this.models.Signal.findOne({where: {name}, include: [{model: this.models.Hook, as: 'hooks'}]});
+		if (!signal) {
+			throw new InvalidSignalError(`No signal named ${quote(name)}`);
+		}
+
+		const hooks = (signal as unknown as {hooks: Array<{name: string}>}).hooks;
+		if (hooks.length > 0) {
+			throw new InvalidHookError(`Signal ${quote(name)} is used by hooks ${hooks.map(hook => quote(hook.name)).join(', ')}`);
+		}
+
+		await signal.destroy();
+	}
+
+	private async link(hookId: number, signals: string[], transaction: Transaction): Promise<void> {
+		const rows = await this.models.Signal.findAll({where: {name: signals}, transaction});
+		await this.models.SignalLink.bulkCreate(rows.map(signal => ({hookId, signalId: signal.id})), {transaction});
+	}
+}
+
+function toRecord(hook: HookAttributes): HookRecord {
+	return {...hook, signals: (hook.signals ?? []).map(signal => signal.name).sort()};
+}

@@ -1,0 +1,93 @@
+import type {Sequelize} from 'sequelize';
+import type {Fire} from './capture/bind-capture.js';
+import {customSignal, type CustomSignal} from './capture/custom-signal.js';
+import type {HookCache} from './capture/hook-cache.js';
+import type {ReloadWatcher} from './capture/reload-watcher.js';
+import {HookStore, type HookRecord} from './hooks/hook-store.js';
+import type {HookInput} from './hooks/validate-hook.js';
+import type {ResolvedOptions} from './options.js';
+import type {HttpHooksModels, SignalAttributes} from './store/models.js';
+
+export type Capture = {cache: HookCache; fire: Fire; watcher: ReloadWatcher; unbind(): void};
+
+/** The handle registerHttpHooks returns: hooks, signals, delivery and operations. */
+export class HttpHooks {
+	readonly hooks: HookStore;
+	#closed = false;
+
+	constructor(
+		readonly sequelize: Sequelize,
+		readonly models: HttpHooksModels,
+		readonly options: ResolvedOptions,
+		private readonly capture?: Capture,
+	) {
+		this.hooks = new HookStore(sequelize, models, options.serializers);
+	}
+
+	/** True when this process turns model events into callbacks (not shut down, not a tool). */
+	get capturing(): boolean {
+		return this.capture !== undefined;
+	}
+
+	async createHook(input: HookInput): Promise<HookRecord> {
+		return this.#changed(await this.hooks.createHook(input));
+	}
+
+	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
+		return this.#changed(await this.hooks.updateHook(id, changes));
+	}
+
+	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {
+		return this.#changed(await this.hooks.setHookEnabled(id, enabled));
+	}
+
+	async deleteHook(id: number): Promise<void> {
+		await this.hooks.deleteHook(id);
+		await this.reloadHooks();
+	}
+
+	async getHook(id: number): Promise<HookRecord> {
+		return this.hooks.getHook(id);
+	}
+
+	async listHooks(): Promise<HookRecord[]> {
+		return this.hooks.listHooks();
+	}
+
+	async createSignal(name: string): Promise<SignalAttributes> {
+		return this.hooks.createSignal(name);
+	}
+
+	async listSignals(): Promise<SignalAttributes[]> {
+		return this.hooks.listSignals();
+	}
+
+	/** A custom signal for app code; its row is created if missing. */
+	defineSignal(name: string): CustomSignal {
+		return customSignal(name, this.hooks.createSignal(name), this.capture?.fire);
+	}
+
+	/**
+	 * Read the hooks again now. Not needed for correctness: changes made anywhere are picked up
+	 * within the reload interval; this process's own changes at once.
+	 */
+	async reloadHooks(): Promise<void> {
+		await this.capture?.cache.reload();
+	}
+
+	/** Stop listening and watching; the Sequelize instance stays open (it is the app's). */
+	async close(): Promise<void> {
+		if (this.#closed) {
+			return;
+		}
+
+		this.#closed = true;
+		this.capture?.unbind();
+		await this.capture?.watcher.stop();
+	}
+
+	async #changed(hook: HookRecord): Promise<HookRecord> {
+		await this.reloadHooks();
+		return hook;
+	}
+}

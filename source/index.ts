@@ -1,0 +1,18 @@
+export {registerHttpHooks, connectHttpHooks} from './register-http-hooks.js';
+export {HttpHooks} from './http-hooks.js';
+export type {HttpHooksOptions, Logger} from './options.js';
+export {
+	HttpHooksError, InvalidSignalError, InvalidHeadersError, InvalidPayloadError, InvalidHookError,
+} from './errors.js';
+export type {HookInput} from './hooks/validate-hook.js';
+export type {HookRecord} from './hooks/hook-store.js';
+export type {CustomSignal} from './capture/custom-signal.js';
+export type {Serializer, SerializerClass} from './payload/serializer.js';
+export type {
+	HttpHooksModels, HookAttributes, SignalAttributes, CallbackAttributes, AttemptAttributes, CallbackStatus,
+} from './store/models.js';
+export {builtInSignals} from './signals.js';
+export {contentTypes} from './payload/content-types.js';
+export {httpMethods} from './hooks/validate-hook.js';
+export {parseHeaders} from './headers.js';
+export {migrate} from './store/migrate.js';

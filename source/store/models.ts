@@ -1,0 +1,188 @@
+import {DataTypes, Model, type ModelStatic, type Sequelize} from 'sequelize';
+
+// Plain shapes of the library's rows, as the models return them (camelCase attributes).
+export type HookAttributes = {
+	id: number;
+	name: string;
+	model: string;
+	targetUrl: string;
+	httpMethod: string;
+	contentType: string | null;
+	headers: string;
+	payloadTemplate: string | null;
+	serializerClass: string | null;
+	secret: string | null;
+	enabled: boolean;
+	createdAt: Date;
+	updatedAt: Date;
+	signals?: SignalAttributes[];
+};
+
+export type SignalAttributes = {id: number; name: string; builtIn: boolean; createdAt: Date; updatedAt: Date};
+
+export type CallbackStatus = 'waiting' | 'sending' | 'sent' | 'error';
+
+export type CallbackAttributes = {
+	id: number;
+	hookId: number | null;
+	hookName: string;
+	model: string | null;
+	objectId: string | null;
+	eventType: string;
+	webhookId: string;
+	targetUrl: string;
+	httpMethod: string;
+	contentType: string | null;
+	headers: string;
+	payload: string | null;
+	status: CallbackStatus;
+	statusDetails: string | null;
+	attempts: number;
+	nextAttemptAt: Date | null;
+	leaseUntil: Date | null;
+	lockedBy: string | null;
+	createdAt: Date;
+	updatedAt: Date;
+};
+
+export type AttemptAttributes = {
+	id: number;
+	callbackId: number;
+	attempt: number;
+	startedAt: Date;
+	durationMs: number;
+	statusCode: number | null;
+	error: string | null;
+	responseBody: string | null;
+};
+
+export type HookModelAttributes = {
+	name: string;
+	tableName: string | null;
+	primaryKey: string | null;
+	attributes: string;
+	associations: string;
+	updatedAt: Date;
+};
+
+type Row<T extends object> = Model<T, Partial<T>> & T;
+
+export type HttpHooksModels = {
+	Hook: ModelStatic<Row<HookAttributes>>;
+	Signal: ModelStatic<Row<SignalAttributes>>;
+	SignalLink: ModelStatic<Row<{hookId: number; signalId: number}>>;
+	Callback: ModelStatic<Row<CallbackAttributes>>;
+	Attempt: ModelStatic<Row<AttemptAttributes>>;
+	HookModel: ModelStatic<Row<HookModelAttributes>>;
+};
+
+const defined = new WeakMap<Sequelize, HttpHooksModels>();
+
+// PostgreSQL returns BIGINT as a string; ids of callbacks and attempts are read back as numbers.
+function numericId(name: string) {
+	return {
+		type: DataTypes.BIGINT,
+		get(this: Model) {
+			const value = this.getDataValue(name) as unknown;
+			return value === null || value === undefined ? value : Number(value);
+		},
+	};
+}
+
+const common = {underscored: true, timestamps: true} as const;
+
+/**
+ * The library's models, defined once per Sequelize instance. They are taken out of the
+ * instance's model list again, so that the app's `sequelize.sync()` never touches the library's
+ * tables (those belong to its migrations) and the app's models stay the app's.
+ */
+export function defineModels(sequelize: Sequelize): HttpHooksModels {
+	const existing = defined.get(sequelize);
+	if (existing) {
+		return existing;
+	}
+
+	const Hook = sequelize.define('HttpHook', {
+		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
+		name: {type: DataTypes.STRING, allowNull: false},
+		model: {type: DataTypes.STRING, allowNull: false},
+		targetUrl: {type: DataTypes.TEXT, allowNull: false},
+		httpMethod: {type: DataTypes.STRING, allowNull: false},
+		contentType: {type: DataTypes.STRING, allowNull: true},
+		headers: {type: DataTypes.TEXT, allowNull: false, defaultValue: ''},
+		payloadTemplate: {type: DataTypes.TEXT, allowNull: true},
+		serializerClass: {type: DataTypes.STRING, allowNull: true},
+		secret: {type: DataTypes.TEXT, allowNull: true},
+		enabled: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true},
+	}, {...common, tableName: 'http_hooks'}) as HttpHooksModels['Hook'];
+
+	const Signal = sequelize.define('HttpHookSignal', {
+		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
+		name: {type: DataTypes.STRING, allowNull: false, unique: true},
+		builtIn: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
+	}, {...common, tableName: 'http_hook_signals'}) as HttpHooksModels['Signal'];
+
+	const SignalLink = sequelize.define('HttpHookSignalLink', {
+		hookId: {type: DataTypes.INTEGER, primaryKey: true},
+		signalId: {type: DataTypes.INTEGER, primaryKey: true},
+	}, {underscored: true, timestamps: false, tableName: 'http_hook_signal_links'}) as HttpHooksModels['SignalLink'];
+
+	const Callback = sequelize.define('HttpCallback', {
+		id: {...numericId('id'), primaryKey: true, autoIncrement: true},
+		hookId: {type: DataTypes.INTEGER, allowNull: true},
+		hookName: {type: DataTypes.STRING, allowNull: false},
+		model: {type: DataTypes.STRING, allowNull: true},
+		objectId: {type: DataTypes.STRING, allowNull: true},
+		eventType: {type: DataTypes.STRING, allowNull: false},
+		webhookId: {type: DataTypes.STRING, allowNull: false},
+		targetUrl: {type: DataTypes.TEXT, allowNull: false},
+		httpMethod: {type: DataTypes.STRING, allowNull: false},
+		contentType: {type: DataTypes.STRING, allowNull: true},
+		headers: {type: DataTypes.TEXT, allowNull: false, defaultValue: '{}'},
+		payload: {type: DataTypes.TEXT, allowNull: true},
+		status: {type: DataTypes.STRING, allowNull: false, defaultValue: 'waiting'},
+		statusDetails: {type: DataTypes.TEXT, allowNull: true},
+		attempts: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
+		nextAttemptAt: {type: DataTypes.DATE, allowNull: true},
+		leaseUntil: {type: DataTypes.DATE, allowNull: true},
+		lockedBy: {type: DataTypes.STRING, allowNull: true},
+	}, {...common, tableName: 'http_callbacks'}) as HttpHooksModels['Callback'];
+
+	const Attempt = sequelize.define('HttpCallbackAttempt', {
+		id: {...numericId('id'), primaryKey: true, autoIncrement: true},
+		callbackId: {...numericId('callbackId'), allowNull: false},
+		attempt: {type: DataTypes.INTEGER, allowNull: false},
+		startedAt: {type: DataTypes.DATE, allowNull: false},
+		durationMs: {type: DataTypes.INTEGER, allowNull: false},
+		statusCode: {type: DataTypes.INTEGER, allowNull: true},
+		error: {type: DataTypes.TEXT, allowNull: true},
+		responseBody: {type: DataTypes.TEXT, allowNull: true},
+	}, {underscored: true, timestamps: false, tableName: 'http_callback_attempts'}) as HttpHooksModels['Attempt'];
+
+	const HookModel = sequelize.define('HttpHookModel', {
+		name: {type: DataTypes.STRING, primaryKey: true},
+		tableName: {type: DataTypes.STRING, allowNull: true},
+		primaryKey: {type: DataTypes.STRING, allowNull: true},
+		attributes: {type: DataTypes.TEXT, allowNull: false},
+		associations: {type: DataTypes.TEXT, allowNull: false},
+	}, {underscored: true, timestamps: true, createdAt: false, tableName: 'http_hook_models'}) as HttpHooksModels['HookModel'];
+
+	Hook.belongsToMany(Signal, {through: SignalLink, foreignKey: 'hookId', otherKey: 'signalId', as: 'signals'});
+	Signal.belongsToMany(Hook, {through: SignalLink, foreignKey: 'signalId', otherKey: 'hookId', as: 'hooks'});
+	Callback.belongsTo(Hook, {foreignKey: 'hookId', as: 'hook', constraints: false});
+	Callback.hasMany(Attempt, {foreignKey: 'callbackId', as: 'attemptRows', constraints: false});
+
+	const models: HttpHooksModels = {Hook, Signal, SignalLink, Callback, Attempt, HookModel};
+	for (const model of Object.values(models)) {
+		sequelize.modelManager.removeModel(model);
+	}
+
+	defined.set(sequelize, models);
+	return models;
+}
+
+/** True for the library's own models, which never fire hooks. */
+export function isLibraryModel(model: {name: string}, sequelize: Sequelize): boolean {
+	const models = defined.get(sequelize);
+	return models !== undefined && Object.values(models).some(own => own.name === model.name);
+}

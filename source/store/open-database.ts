@@ -1,0 +1,41 @@
+import path from 'node:path';
+import {Sequelize, type Options} from 'sequelize';
+import {HttpHooksError, quote} from '../errors.js';
+
+export const defaultDatabaseFile = './http-hooks.sqlite';
+
+/**
+ * The database to use: `--database-url`, else DATABASE_URL, else the SQLite file
+ * ./http-hooks.sqlite. A URL is `postgres://…`, `sqlite:path/to/file` or a plain file path.
+ */
+export function databaseUrlFrom(flag: string | undefined, environment: NodeJS.ProcessEnv = process.env): string {
+	return flag?.trim() || environment['DATABASE_URL']?.trim() || defaultDatabaseFile;
+}
+
+/** Open a Sequelize instance for a database URL (no logging; the programs print their own). */
+export function openDatabase(url: string, options: Options = {}): Sequelize {
+	const common: Options = {logging: false, ...options};
+	if (/^postgres(ql)?:\/\//i.test(url)) {
+		try {
+			return new Sequelize(url, {dialect: 'postgres', ...common});
+		} catch (error) {
+			throw new HttpHooksError(`Database URL ${quote(redact(url))} is not valid: ${(error as Error).message}`, {cause: error});
+		}
+	}
+
+	if (/^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
+		throw new HttpHooksError(`Database URL ${quote(redact(url))} is not supported: use postgres://…, sqlite:FILE or a file path`);
+	}
+
+	const storage = url.replace(/^sqlite:(\/\/)?/i, '');
+	if (storage === '' || storage === ':memory:') {
+		throw new HttpHooksError(`Database URL ${quote(url)} names no file: the programs need a database file shared with the app`);
+	}
+
+	return new Sequelize({dialect: 'sqlite', storage: path.resolve(storage), ...common});
+}
+
+/** A URL fit for messages: the password replaced. */
+export function redact(url: string): string {
+	return url.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
+}

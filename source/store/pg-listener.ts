@@ -1,0 +1,35 @@
+import pg from 'pg';
+import type {Sequelize} from 'sequelize';
+
+export type Listener = {close(): Promise<void>};
+
+/**
+ * LISTEN on a PostgreSQL channel over a connection of its own (not one of the pool's), with the
+ * same settings as the Sequelize instance. Notifications are matched on the payload when given
+ * (the triggers send the schema, so that apps in other schemas of one database stay apart).
+ */
+export async function listen(sequelize: Sequelize, channel: string, onNotify: (payload: string | undefined) => void, onError: (error: Error) => void): Promise<Listener> {
+	const config = sequelize.config as unknown as {host?: string; port?: number | string; username?: string; password?: string | null; database?: string};
+	const dialectOptions = ((sequelize as unknown as {options: object}).options as {dialectOptions?: Record<string, unknown>}).dialectOptions ?? {};
+	const client = new pg.Client({
+		host: config.host,
+		port: config.port === undefined ? undefined : Number(config.port),
+		user: config.username,
+		password: config.password ?? undefined,
+		database: config.database,
+		...dialectOptions,
+	});
+	client.on('notification', message => {
+		if (message.channel === channel) {
+			onNotify(message.payload);
+		}
+	});
+	client.on('error', onError);
+	await client.connect();
+	await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+	return {
+		async close() {
+			await client.end().catch(() => undefined);
+		},
+	};
+}
