@@ -1,0 +1,55 @@
+import type {Sequelize} from 'sequelize';
+import type {FlagSpec} from './command.js';
+import {connectHttpHooks, type HttpHooks} from '../source/index.js';
+import {pendingMigrations} from '../source/store/migrate.js';
+import {databaseUrlFrom, openDatabase, redact} from '../source/store/open-database.js';
+
+/** The database cannot be used: one clear line, exit 3. */
+export class DatabaseUnavailableError extends Error {}
+
+export const databaseFlag: Record<string, FlagSpec> = {
+	databaseUrl: {type: 'string', description: 'Database URL (else DATABASE_URL, else ./http-hooks.sqlite)'},
+};
+
+/**
+ * Connect to the database of `--database-url` / DATABASE_URL / ./http-hooks.sqlite. A bad URL
+ * or an unreachable server becomes a DatabaseUnavailableError with one readable line.
+ */
+export async function openConnection(databaseUrl: string | undefined): Promise<{sequelize: Sequelize; url: string}> {
+	const url = databaseUrlFrom(databaseUrl);
+	let sequelize: Sequelize;
+	try {
+		sequelize = openDatabase(url);
+	} catch (error) {
+		throw new DatabaseUnavailableError((error as Error).message);
+	}
+
+	try {
+		await sequelize.authenticate();
+		return {sequelize, url};
+	} catch (error) {
+		await sequelize.close().catch(() => undefined);
+		throw new DatabaseUnavailableError(`Cannot connect to the database ${redact(url)}: ${describe(error)}`);
+	}
+}
+
+/** Connect and open the library on it, without capturing events; the tables must exist. */
+export async function openHttpHooks(databaseUrl: string | undefined): Promise<{httpHooks: HttpHooks; sequelize: Sequelize; url: string}> {
+	const {sequelize, url} = await openConnection(databaseUrl);
+	try {
+		const pending = await pendingMigrations(sequelize);
+		if (pending.length > 0) {
+			throw new DatabaseUnavailableError(`The database ${redact(url)} lacks the library's tables (pending migrations: ${pending.join(', ')}); run \`hooks migrate\` first`);
+		}
+
+		return {httpHooks: await connectHttpHooks(sequelize, {migrate: false}), sequelize, url};
+	} catch (error) {
+		await sequelize.close().catch(() => undefined);
+		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${describe(error)}`);
+	}
+}
+
+function describe(error: unknown): string {
+	const {message, name, original} = error as {message?: string; name?: string; original?: {code?: string; message?: string}};
+	return original?.message || message || original?.code || name || String(error);
+}

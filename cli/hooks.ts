@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import meow from 'meow';
+import {HttpHooksError} from '../source/errors.js';
+import {exitCodes, UsageError, type Command, type Io} from './command.js';
+import {commands} from './commands/index.js';
+import {DatabaseUnavailableError} from './database.js';
+
+function globalHelp(): string {
+	const width = Math.max(...commands.map(command => command.name.length));
+	return [
+		'Usage: hooks <command> [flags]',
+		'',
+		'Commands:',
+		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}`),
+		'',
+		'Every command takes --database-url URL (else DATABASE_URL, else ./http-hooks.sqlite)',
+		'and --help. Exit codes: 0 ok, 1 the command\'s failure outcome, 2 usage, 3 database unavailable.',
+		'',
+		'Run `hooks <command> --help` for the flags and examples of one command.',
+	].join('\n');
+}
+
+function commandHelp(command: Command): string {
+	const flags = Object.entries(command.flags).map(([name, flag]) => {
+		const kebab = name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+		return `  --${kebab.padEnd(20)} ${flag.description}`;
+	});
+	return [
+		`Usage: hooks ${command.usage}`,
+		'',
+		command.help,
+		'',
+		'Flags:',
+		...flags,
+		`  --${'help'.padEnd(20)} Show this help`,
+		'',
+		'Examples:',
+		...command.examples.map(example => `  $ ${example}`),
+	].join('\n');
+}
+
+function usageError(message: string): never {
+	process.stderr.write(`${message}\n`);
+	process.exit(exitCodes.usage);
+}
+
+async function main(): Promise<number> {
+	const [name, ...rest] = process.argv.slice(2);
+	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+		(name === undefined ? process.stderr : process.stdout).write(`${globalHelp()}\n`);
+		return name === undefined ? exitCodes.usage : exitCodes.ok;
+	}
+
+	if (name === '--version') {
+		const {createRequire} = await import('node:module');
+		process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as {version: string}).version}\n`);
+		return exitCodes.ok;
+	}
+
+	const command = commands.find(candidate => candidate.name === name);
+	if (!command) {
+		usageError(`Unknown command ${JSON.stringify(name)}.\n\n${globalHelp()}`);
+	}
+
+	if (rest.includes('--help') || rest.includes('-h')) {
+		process.stdout.write(`${commandHelp(command)}\n`);
+		return exitCodes.ok;
+	}
+
+	let cli;
+	try {
+		cli = meow(commandHelp(command), {
+			importMeta: import.meta,
+			argv: rest,
+			flags: command.flags as never,
+			allowUnknownFlags: false,
+			autoHelp: false,
+			autoVersion: false,
+		});
+	} catch (error) {
+		usageError(`${(error as Error).message}\nRun \`hooks ${command.name} --help\` for the flags.`);
+	}
+
+	const controller = new AbortController();
+	const stop = () => {
+		if (controller.signal.aborted) {
+			// A second Ctrl-C: the user insists.
+			process.exit(130);
+		}
+
+		controller.abort();
+	};
+
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	const io: Io = {stdout: process.stdout, stderr: process.stderr, interactive: Boolean(process.stdout.isTTY), stopSignal: controller.signal};
+	try {
+		return await command.run(cli.input, cli.flags as Record<string, unknown>, io);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`${error.message}\nRun \`hooks ${command.name} --help\` for the flags.\n`);
+			return exitCodes.usage;
+		}
+
+		if (error instanceof DatabaseUnavailableError) {
+			process.stderr.write(`${error.message}\n`);
+			return exitCodes.unavailable;
+		}
+
+		if (error instanceof HttpHooksError) {
+			process.stderr.write(`${error.name}: ${error.message}\n`);
+			return exitCodes.failure;
+		}
+
+		throw error;
+	} finally {
+		process.off('SIGINT', stop);
+		process.off('SIGTERM', stop);
+	}
+}
+
+process.exitCode = await main();
