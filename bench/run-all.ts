@@ -2,6 +2,7 @@
 // ratios measured side by side. Nothing is asserted: machines are noisy; the README keeps the figures.
 const benches: Record<string, () => Promise<{run(): Promise<void>}>> = {
 	capture: async () => import('./capture.js'),
+	// More benchmarks register here.
 };
 
 const wanted = process.argv.slice(2);

@@ -1,8 +1,12 @@
 /** Base class of every error this library throws on purpose. */
 export class HttpHooksError extends Error {
-	constructor(message: string, options?: {cause?: unknown}) {
+	/** The hook field the error is about (`targetUrl`, `headers`, …), when there is one. */
+	field?: string;
+
+	constructor(message: string, options?: {cause?: unknown; field?: string}) {
 		super(message, options);
 		this.name = new.target.name;
+		this.field = options?.field;
 	}
 }
 

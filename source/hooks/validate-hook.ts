@@ -1,4 +1,4 @@
-import {InvalidHookError, InvalidPayloadError, InvalidSignalError, quote} from '../errors.js';
+import {HttpHooksError, InvalidHookError, InvalidPayloadError, InvalidSignalError, quote} from '../errors.js';
 import {parseHeaders} from '../headers.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
@@ -80,72 +80,123 @@ export function checkSecret(value: string | null): string | null {
  * instance is validated against the content type.
  */
 export async function validateHook(input: HookInput, context: ValidationContext): Promise<ValidHook> {
-	const name = typeof input.name === 'string' ? input.name.trim() : '';
-	if (name === '') {
-		throw new InvalidHookError(`Hook name ${quote(input.name)} is empty`);
-	}
+	return checkFields(input, context);
+}
 
-	const model = context.catalog.get(input.model);
-	if (!model) {
-		const known = [...context.catalog.keys()];
-		throw new InvalidHookError(`Model ${quote(input.model)} is not known${known.length > 0 ? `; known models: ${known.join(', ')}` : ' (no app has registered its models yet)'}`);
-	}
-
-	if (!Array.isArray(input.signals) || input.signals.length === 0) {
-		throw new InvalidSignalError(`A hook needs at least one signal, got ${quote(input.signals)}`);
-	}
-
-	for (const signal of input.signals) {
-		if (!context.signalNames.has(signal)) {
-			throw new InvalidSignalError(`Signal ${quote(signal)} is neither built in nor defined; define it first with createSignal`);
+/** Run one field's checks; an error thrown there is tagged with the field, for forms. */
+async function field<T>(name: keyof HookInput, check: () => T | Promise<T>): Promise<T> {
+	try {
+		return await check();
+	} catch (error) {
+		if (error instanceof HttpHooksError && error.field === undefined) {
+			error.field = name;
 		}
-	}
 
-	const targetUrl = checkTargetUrl(input.targetUrl);
-	const httpMethod = (input.httpMethod ?? 'POST').toUpperCase();
-	if (!(httpMethods as readonly string[]).includes(httpMethod)) {
-		throw new InvalidHookError(`HTTP method ${quote(input.httpMethod)} is not one of ${httpMethods.join(', ')}`);
+		throw error;
 	}
+}
 
-	const contentType = blankToNull(input.contentType);
-	if (contentType !== null && !(contentTypes as readonly string[]).includes(contentType)) {
-		throw new InvalidHookError(`Content type ${quote(contentType)} is not one of ${contentTypes.join(', ')}, or none`);
-	}
+async function checkFields(input: HookInput, context: ValidationContext): Promise<ValidHook> {
+	const name = await field('name', () => {
+		const trimmed = typeof input.name === 'string' ? input.name.trim() : '';
+		if (trimmed === '') {
+			throw new InvalidHookError(`Hook name ${quote(input.name)} is empty`);
+		}
 
-	const headers = input.headers ?? '';
+		return trimmed;
+	});
+
+	const model = await field('model', () => {
+		const found = context.catalog.get(input.model);
+		if (!found) {
+			const known = [...context.catalog.keys()];
+			throw new InvalidHookError(`Model ${quote(input.model)} is not known${known.length > 0 ? `; known models: ${known.join(', ')}` : ' (no app has registered its models yet)'}`);
+		}
+
+		return found;
+	});
+
+	const signals = await field('signals', () => {
+		if (!Array.isArray(input.signals) || input.signals.length === 0) {
+			throw new InvalidSignalError(`A hook needs at least one signal, got ${quote(input.signals)}`);
+		}
+
+		for (const signal of input.signals) {
+			if (!context.signalNames.has(signal)) {
+				throw new InvalidSignalError(`Signal ${quote(signal)} is neither built in nor defined; define it first with createSignal`);
+			}
+		}
+
+		return [...new Set(input.signals)];
+	});
+
+	const targetUrl = await field('targetUrl', () => checkTargetUrl(input.targetUrl));
+	const httpMethod = await field('httpMethod', () => {
+		const method = (input.httpMethod ?? 'POST').toUpperCase();
+		if (!(httpMethods as readonly string[]).includes(method)) {
+			throw new InvalidHookError(`HTTP method ${quote(input.httpMethod)} is not one of ${httpMethods.join(', ')}`);
+		}
+
+		return method;
+	});
+
+	const contentType = await field('contentType', () => {
+		const type = blankToNull(input.contentType);
+		if (type !== null && !(contentTypes as readonly string[]).includes(type)) {
+			throw new InvalidHookError(`Content type ${quote(type)} is not one of ${contentTypes.join(', ')}, or none`);
+		}
+
+		return type;
+	});
+
 	const sample = {
-		instance: sampleInstance(model, context.catalog), event_type: 'created', signal: input.signals[0], model: model.name, changed: [], previous: {}, args: {},
+		instance: sampleInstance(model, context.catalog), event_type: 'created', signal: signals[0], model: model.name, changed: [], previous: {}, args: {},
 	};
-	if (isTemplate(headers)) {
-		const template = compileTemplate(headers, null, 'Header template');
-		checkInstancePaths(template.instancePaths, model, context.catalog);
-		parseHeaders(template.render(sample));
-	} else {
-		parseHeaders(headers);
-	}
+	const headers = input.headers ?? '';
+	await field('headers', () => {
+		if (isTemplate(headers)) {
+			const template = compileTemplate(headers, null, 'Header template');
+			checkInstancePaths(template.instancePaths, model, context.catalog);
+			parseHeaders(template.render(sample));
+		} else {
+			parseHeaders(headers);
+		}
+	});
 
-	const payloadTemplate = blankToNull(input.payloadTemplate);
-	if (payloadTemplate !== null) {
-		const template = compileTemplate(payloadTemplate, contentType);
-		checkInstancePaths(template.instancePaths, model, context.catalog);
-		validatePayload(template.render(sample), contentType);
-	}
+	const payloadTemplate = await field('payloadTemplate', () => {
+		const source = blankToNull(input.payloadTemplate);
+		if (source !== null) {
+			const template = compileTemplate(source, contentType);
+			checkInstancePaths(template.instancePaths, model, context.catalog);
+			validatePayload(template.render(sample), contentType);
+		}
 
-	const serializerClass = blankToNull(input.serializerClass);
-	if (serializerClass !== null) {
-		await resolveSerializer(serializerClass, context.serializers);
-	}
+		return source;
+	});
 
-	if (payloadTemplate === null && contentType !== null && contentType !== 'application/json' && serializerClass === null) {
-		throw new InvalidPayloadError(`The default payload is JSON; content type ${quote(contentType)} needs a payload template`);
-	}
+	const serializerClass = await field('serializerClass', async () => {
+		const serializer = blankToNull(input.serializerClass);
+		if (serializer !== null) {
+			await resolveSerializer(serializer, context.serializers);
+		}
 
-	if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
-		throw new InvalidHookError(`enabled must be true or false, got ${quote(input.enabled)}`);
-	}
+		return serializer;
+	});
 
-	return {
-		name, model: model.name, signals: [...new Set(input.signals)], targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass,
-		secret: checkSecret(blankToNull(input.secret)), enabled: input.enabled ?? true,
-	};
+	await field('contentType', () => {
+		if (payloadTemplate === null && serializerClass === null && contentType !== null && contentType !== 'application/json') {
+			throw new InvalidPayloadError(`The default payload is JSON; content type ${quote(contentType)} needs a payload template`);
+		}
+	});
+
+	const secret = await field('secret', () => checkSecret(blankToNull(input.secret)));
+	const enabled = await field('enabled', () => {
+		if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
+			throw new InvalidHookError(`enabled must be true or false, got ${quote(input.enabled)}`);
+		}
+
+		return input.enabled ?? true;
+	});
+
+	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, enabled};
 }

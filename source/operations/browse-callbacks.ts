@@ -1,0 +1,122 @@
+import {Op, QueryTypes, type WhereOptions} from 'sequelize';
+import {HttpHooksError, quote} from '../errors.js';
+import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
+
+export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error'];
+
+export type CallbackFilter = {
+	status?: CallbackStatus;
+	hookId?: number;
+	/** Free text found in the hook name, the target URL or status_details. */
+	search?: string;
+};
+
+export type CallbackPage = {
+	rows: CallbackAttributes[];
+	/** Pass as `beforeId` for the next (older) page; undefined on the last page. */
+	nextBeforeId?: number;
+};
+
+export function checkStatus(status: string | undefined): CallbackStatus | undefined {
+	if (status !== undefined && !(callbackStatuses as string[]).includes(status)) {
+		throw new HttpHooksError(`Status ${quote(status)} is not one of ${callbackStatuses.join(', ')}`);
+	}
+
+	return status as CallbackStatus | undefined;
+}
+
+function whereOf(models: HttpHooksModels, filter: CallbackFilter): WhereOptions {
+	const where: Record<string | symbol, unknown> = {};
+	if (filter.status) {
+		where['status'] = checkStatus(filter.status);
+	}
+
+	if (filter.hookId !== undefined) {
+		where['hookId'] = filter.hookId;
+	}
+
+	const search = filter.search?.trim();
+	if (search) {
+		const like = models.Callback.sequelize!.getDialect() === 'postgres' ? Op.iLike : Op.like;
+		const pattern = `%${search.replaceAll(/[\\%_]/g, character => `\\${character}`)}%`;
+		where[Op.or] = ['hookName', 'targetUrl', 'statusDetails'].map(column => ({[column]: {[like]: pattern}}));
+	}
+
+	return where as WhereOptions;
+}
+
+/**
+ * One page of callbacks, newest first, by keyset (`id < beforeId`), so that any page of a table
+ * of millions costs the same. Payloads are left out of the listing; `getCallback` has them.
+ */
+export async function pageCallbacks(models: HttpHooksModels, filter: CallbackFilter, {limit = 50, beforeId}: {limit?: number; beforeId?: number} = {}): Promise<CallbackPage> {
+	const where = whereOf(models, filter) as Record<string | symbol, unknown>;
+	if (beforeId !== undefined) {
+		where['id'] = {[Op.lt]: beforeId};
+	}
+
+	const rows = await models.Callback.findAll({
+		where,
+		attributes: {exclude: ['payload', 'headers']},
+		order: [['id', 'DESC']],
+		limit: limit + 1,
+	});
+	const plain = rows.slice(0, limit).map(row => row.get({plain: true}) as CallbackAttributes);
+	return {rows: plain, nextBeforeId: rows.length > limit ? plain.at(-1)!.id : undefined};
+}
+
+/** The callbacks newer than `afterId` (for live views that prepend new rows). */
+export async function newerCallbacks(models: HttpHooksModels, filter: CallbackFilter, afterId: number, limit = 500): Promise<CallbackAttributes[]> {
+	const where = whereOf(models, filter) as Record<string | symbol, unknown>;
+	where['id'] = {[Op.gt]: afterId};
+	const rows = await models.Callback.findAll({where, attributes: {exclude: ['payload', 'headers']}, order: [['id', 'DESC']], limit});
+	return rows.map(row => row.get({plain: true}) as CallbackAttributes);
+}
+
+export type CallbackDetail = CallbackAttributes & {attemptRows: AttemptAttributes[]};
+
+/** One callback with its payload, headers and every attempt, oldest attempt first. */
+export async function getCallback(models: HttpHooksModels, id: number): Promise<CallbackDetail | undefined> {
+	const row = await models.Callback.findByPk(id);
+	if (!row) {
+		return undefined;
+	}
+
+	const attempts = await models.Attempt.findAll({where: {callbackId: id}, order: [['attempt', 'ASC'], ['id', 'ASC']]});
+	return {...row.get({plain: true}) as CallbackAttributes, attemptRows: attempts.map(attempt => attempt.get({plain: true}) as AttemptAttributes)};
+}
+
+/** Counts of callbacks by hook and status (index-backed), e.g. for `waiting / error` columns. */
+export async function countByHook(models: HttpHooksModels, statuses: CallbackStatus[] = ['waiting', 'error']): Promise<Map<number | null, Partial<Record<CallbackStatus, number>>>> {
+	const sequelize = models.Callback.sequelize!;
+	const rows = await sequelize.query<{hook_id: number | null; status: CallbackStatus; count: number | string}>(
+		'SELECT hook_id, status, COUNT(*) AS count FROM http_callbacks WHERE status IN (:statuses) GROUP BY hook_id, status',
+		{replacements: {statuses}, type: QueryTypes.SELECT},
+	);
+	const counts = new Map<number | null, Partial<Record<CallbackStatus, number>>>();
+	for (const row of rows) {
+		const key = row.hook_id === null ? null : Number(row.hook_id);
+		counts.set(key, {...counts.get(key), [row.status]: Number(row.count)});
+	}
+
+	return counts;
+}
+
+/** How many callbacks a filter matches (for "resend all N?" confirmations). */
+export async function countCallbacks(models: HttpHooksModels, filter: CallbackFilter): Promise<number> {
+	return models.Callback.count({where: whereOf(models, filter)});
+}
+
+/**
+ * Put callbacks back in the queue, due now, whatever their status: the next sender run (or a
+ * running `--watch` sender) delivers them again. Attempts made so far are kept.
+ */
+export async function requeueCallbacks(models: HttpHooksModels, selection: {ids: number[]} | {filter: CallbackFilter}): Promise<number> {
+	const where = 'ids' in selection ? {id: selection.ids} : whereOf(models, selection.filter);
+	const now = new Date();
+	const [count] = await models.Callback.update(
+		{status: 'waiting', nextAttemptAt: now, leaseUntil: null, lockedBy: null, statusDetails: 'requeued by hand', updatedAt: now},
+		{where},
+	);
+	return count;
+}
