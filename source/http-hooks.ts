@@ -3,8 +3,11 @@ import type {Fire} from './capture/bind-capture.js';
 import {customSignal, type CustomSignal} from './capture/custom-signal.js';
 import type {HookCache} from './capture/hook-cache.js';
 import type {ReloadWatcher} from './capture/reload-watcher.js';
+import {sendCallbacks, type SendOptions, type SendSummary} from './delivery/sender.js';
 import {HookStore, type HookRecord} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
+import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
+import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
 import type {ResolvedOptions} from './options.js';
 import type {HttpHooksModels, SignalAttributes} from './store/models.js';
 
@@ -14,6 +17,8 @@ export type Capture = {cache: HookCache; fire: Fire; watcher: ReloadWatcher; unb
 export class HttpHooks {
 	readonly hooks: HookStore;
 	#closed = false;
+	// Signal rows being created by defineSignal; hook changes wait for them.
+	#definingSignals = new Set<Promise<unknown>>();
 
 	constructor(
 		readonly sequelize: Sequelize,
@@ -30,10 +35,12 @@ export class HttpHooks {
 	}
 
 	async createHook(input: HookInput): Promise<HookRecord> {
+		await this.#signalsDefined();
 		return this.#changed(await this.hooks.createHook(input));
 	}
 
 	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
+		await this.#signalsDefined();
 		return this.#changed(await this.hooks.updateHook(id, changes));
 	}
 
@@ -54,6 +61,24 @@ export class HttpHooks {
 		return this.hooks.listHooks();
 	}
 
+	/**
+	 * Send due callbacks: claim them (safe with any number of senders), send them concurrently,
+	 * record every attempt, schedule retries. Without `watch`, drains what is due and returns.
+	 */
+	async sendCallbacks(options: SendOptions = {}): Promise<SendSummary> {
+		return sendCallbacks(this.sequelize, this.options.delivery, options, {warn: this.options.warn});
+	}
+
+	/** Count callbacks with a status (optionally in the last N minutes) and rate them against limits. */
+	async monitorCallbacks(options: MonitorOptions): Promise<MonitorResult> {
+		return monitorCallbacks(this.models, options);
+	}
+
+	/** Delete callbacks created more than `days` days ago, with their attempts, in batches. */
+	async deleteOldCallbacks(days: number, options: DeleteOldOptions = {}): Promise<DeleteOldResult> {
+		return deleteOldCallbacks(this.models, days, options);
+	}
+
 	async createSignal(name: string): Promise<SignalAttributes> {
 		return this.hooks.createSignal(name);
 	}
@@ -64,7 +89,11 @@ export class HttpHooks {
 
 	/** A custom signal for app code; its row is created if missing. */
 	defineSignal(name: string): CustomSignal {
-		return customSignal(name, this.hooks.createSignal(name), this.capture?.fire);
+		const row = this.hooks.createSignal(name);
+		this.#definingSignals.add(row);
+		const settled = () => this.#definingSignals.delete(row);
+		row.then(settled, settled);
+		return customSignal(name, row, this.capture?.fire);
 	}
 
 	/**
@@ -84,6 +113,10 @@ export class HttpHooks {
 		this.#closed = true;
 		this.capture?.unbind();
 		await this.capture?.watcher.stop();
+	}
+
+	async #signalsDefined(): Promise<void> {
+		await Promise.allSettled(this.#definingSignals);
 	}
 
 	async #changed(hook: HookRecord): Promise<HookRecord> {

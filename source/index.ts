@@ -16,3 +16,7 @@ export {contentTypes} from './payload/content-types.js';
 export {httpMethods} from './hooks/validate-hook.js';
 export {parseHeaders} from './headers.js';
 export {migrate} from './store/migrate.js';
+export type {SendOptions, SendSummary, SendProgress} from './delivery/sender.js';
+export type {DeliveryOptions} from './delivery/delivery-settings.js';
+export type {MonitorOptions, MonitorResult, MonitorLevel, MonitoredStatus} from './operations/monitor-callbacks.js';
+export type {DeleteOldOptions, DeleteOldResult, DeleteProgress} from './operations/delete-old-callbacks.js';

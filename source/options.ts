@@ -1,5 +1,6 @@
 import {HttpHooksError, quote} from './errors.js';
 import type {SerializerClass} from './payload/serializer.js';
+import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
 export type Logger = {warn(message: string): void};
 
@@ -18,9 +19,11 @@ export type HttpHooksOptions = {
 	sqliteBusyTimeoutMs?: number;
 	/** Where warnings go; default console.warn. */
 	logger?: Logger;
+	/** How callbacks are sent: timeout, attempts, retry schedule, lease, concurrency… (see DeliveryOptions). */
+	delivery?: DeliveryOptions;
 };
 
-export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger'>> & {warn(message: string, error?: unknown): void};
+export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery'>> & {delivery: DeliverySettings; warn(message: string, error?: unknown): void};
 
 /** Read a boolean environment variable; anything but the usual words is an error naming it. */
 export function envFlag(name: string, environment: NodeJS.ProcessEnv = process.env): boolean | undefined {
@@ -50,6 +53,7 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 		migrate: options.migrate ?? true,
 		reloadIntervalMs: options.reloadIntervalMs ?? 1000,
 		sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs ?? 5000,
+		delivery: resolveDeliverySettings(options.delivery),
 		warn(message, error) {
 			const reason = error instanceof Error ? `: ${error.message}` : '';
 			logger.warn(`[sequelize-http-hooks] ${message}${reason}`);

@@ -83,17 +83,19 @@ export async function buildRequest(hook: CompiledHook, firing: Firing): Promise<
 		payload = JSON.stringify(defaultPayload(firing, plainData(firing.instance)));
 	}
 
-	validatePayload(payload, hook.definition.contentType);
+	// The default payload and serializers give JSON: said so when the hook names no content type.
+	const contentType = hook.definition.contentType ?? (hook.template ? null : 'application/json');
+	validatePayload(payload, contentType);
 
 	const headers = hook.headerTemplate ? parseHeaders(hook.headerTemplate.render(context!)) : {...hook.headers};
-	if (hook.definition.contentType) {
+	if (contentType) {
 		for (const name of Object.keys(headers)) {
 			if (name.toLowerCase() === 'content-type') {
 				delete headers[name];
 			}
 		}
 
-		headers['Content-Type'] = hook.definition.contentType;
+		headers['Content-Type'] = contentType;
 	}
 
 	return {payload, headers};

@@ -37,7 +37,7 @@ export async function loadInstanceData(instance: Model, paths: string[][], trans
 		const association = model.associations[name]!;
 		const getter = (association as unknown as {accessors: {get: string}}).accessors.get;
 		const related = await (instance as unknown as Record<string, (options: object) => Promise<Model | Model[] | null>>)[getter]!({transaction});
-		const deeper = rests.filter(rest => rest.length > 1);
+		const deeper = rests.filter(rest => rest.length > 0);
 		if (Array.isArray(related)) {
 			data[name] = await Promise.all(related.map(async item => loadInstanceData(item, deeper, transaction)));
 		} else {

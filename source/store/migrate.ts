@@ -1,10 +1,13 @@
 import type {QueryInterface, Sequelize} from 'sequelize';
-import {SequelizeStorage, Umzug} from 'umzug';
+import {Umzug} from 'umzug';
+import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
+import * as callbacksReady from './migrations/0002-callbacks-ready.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
 	{name: '0001-initial', module: initial},
+	{name: '0002-callbacks-ready', module: callbacksReady},
 ];
 
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.
@@ -28,7 +31,7 @@ function umzugFor(sequelize: Sequelize) {
 			},
 		})),
 		context: sequelize.getQueryInterface(),
-		storage: new SequelizeStorage({sequelize, tableName: 'http_hooks_migrations'}),
+		storage: new MigrationStorage(sequelize),
 		logger: undefined,
 	});
 }

@@ -1,0 +1,117 @@
+import {QueryTypes, type Sequelize} from 'sequelize';
+
+/** A claimed callback: what sending it takes. */
+export type ClaimedCallback = {
+	id: number;
+	hookId: number | null;
+	webhookId: string;
+	targetUrl: string;
+	httpMethod: string;
+	contentType: string | null;
+	headers: string;
+	payload: string | null;
+	/** Attempts made before this one. */
+	attempts: number;
+};
+
+/** Who claims, and until when. `now` also decides which leases have run out. */
+export type Claimer = {worker: string; now: Date; leaseUntil: Date};
+
+type Row = {
+	id: number | string; hook_id: number | null; webhook_id: string; target_url: string; http_method: string;
+	content_type: string | null; headers: string; payload: string | null; attempts: number | string;
+};
+
+const returning = 'id, hook_id, webhook_id, target_url, http_method, content_type, headers, payload, attempts';
+const claimSet = 'status = \'sending\', lease_until = :leaseUntil, locked_by = :worker, updated_at = :now';
+
+// Callbacks nobody is working on any more: their sender's lease ran out (it died), or they were
+// put in the queue without a due time.
+const abandoned = '((status = \'sending\' AND (lease_until IS NULL OR lease_until < :now)) OR (status = \'waiting\' AND next_attempt_at IS NULL))';
+// Due callbacks, in the order the (status, next_attempt_at) index gives them.
+const due = 'status = \'waiting\' AND next_attempt_at <= :cutoff';
+
+/**
+ * Claim up to `limit` callbacks: status `sending`, leased to `worker`. Safe with any number of
+ * senders: PostgreSQL locks the picked rows with FOR UPDATE SKIP LOCKED, so concurrent claims
+ * take different rows without waiting; on SQLite one UPDATE … RETURNING is atomic by itself.
+ */
+async function claimWhere(sequelize: Sequelize, condition: string, order: string, claimer: Claimer, replacements: Record<string, unknown>, limit: number): Promise<ClaimedCallback[]> {
+	const values = {...replacements, ...claimer, limit};
+	const sql = sequelize.getDialect() === 'postgres'
+		? `WITH picked AS (
+				SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit FOR UPDATE SKIP LOCKED
+			)
+			UPDATE http_callbacks AS c SET ${claimSet} FROM picked WHERE c.id = picked.id
+			RETURNING ${returning.split(', ').map(column => `c.${column}`).join(', ')}`
+		: `UPDATE http_callbacks SET ${claimSet}
+			WHERE id IN (SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit)
+			RETURNING ${returning}`;
+	const rows = await sequelize.query<Row>(sql, {replacements: values, type: QueryTypes.SELECT});
+	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
+}
+
+function hookCondition(hookId: number | undefined): string {
+	return hookId === undefined ? '' : ' AND hook_id = :hookId';
+}
+
+/** Claim callbacks whose sender died (lease run out) or that have no due time. */
+export async function claimAbandoned(sequelize: Sequelize, claimer: Claimer, {hookId, limit}: {hookId?: number; limit: number}): Promise<ClaimedCallback[]> {
+	return claimWhere(sequelize, `${abandoned}${hookCondition(hookId)}`, 'ORDER BY id', claimer, {hookId}, limit);
+}
+
+/** Claim `waiting` callbacks due at `cutoff` or earlier, the longest due first. */
+export async function claimDue(sequelize: Sequelize, claimer: Claimer, {hookId, limit, cutoff}: {hookId?: number; limit: number; cutoff: Date}): Promise<ClaimedCallback[]> {
+	return claimWhere(sequelize, `${due}${hookCondition(hookId)}`, 'ORDER BY next_attempt_at', claimer, {hookId, cutoff}, limit);
+}
+
+/**
+ * Claim exactly these callbacks whatever their status (a resend): one held by another sender
+ * is taken over, and that sender's result is then discarded. Ids not returned do not exist.
+ */
+export async function claimIds(sequelize: Sequelize, claimer: Claimer, ids: number[]): Promise<ClaimedCallback[]> {
+	if (ids.length === 0) {
+		return [];
+	}
+
+	const rows = await sequelize.query<Row>(
+		`UPDATE http_callbacks SET ${claimSet} WHERE id IN (:ids) RETURNING ${returning}`,
+		{replacements: {...claimer, ids}, type: QueryTypes.SELECT},
+	);
+	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
+}
+
+/** Move the lease of callbacks still held by `worker` on to `leaseUntil`. */
+export async function renewLeases(sequelize: Sequelize, worker: string, ids: number[], leaseUntil: Date): Promise<void> {
+	if (ids.length > 0) {
+		await sequelize.query(
+			'UPDATE http_callbacks SET lease_until = :leaseUntil WHERE id IN (:ids) AND locked_by = :worker AND status = \'sending\'',
+			{replacements: {ids, worker, leaseUntil}, type: QueryTypes.UPDATE},
+		);
+	}
+}
+
+/** Give claimed callbacks that were not sent back to the queue, due as they were. */
+export async function releaseClaims(sequelize: Sequelize, worker: string, ids: number[], now: Date): Promise<void> {
+	if (ids.length > 0) {
+		await sequelize.query(
+			`UPDATE http_callbacks SET status = 'waiting', lease_until = NULL, locked_by = NULL, updated_at = :now
+			WHERE id IN (:ids) AND locked_by = :worker AND status = 'sending'`,
+			{replacements: {ids, worker, now}, type: QueryTypes.UPDATE},
+		);
+	}
+}
+
+function toClaimed(row: Row): ClaimedCallback {
+	return {
+		id: Number(row.id),
+		hookId: row.hook_id === null ? null : Number(row.hook_id),
+		webhookId: row.webhook_id,
+		targetUrl: row.target_url,
+		httpMethod: row.http_method,
+		contentType: row.content_type,
+		headers: row.headers,
+		payload: row.payload,
+		attempts: Number(row.attempts),
+	};
+}

@@ -1,0 +1,83 @@
+import {HttpHooksError, quote} from '../errors.js';
+
+const second = 1000;
+const minute = 60 * second;
+const hour = 60 * minute;
+
+/** How callbacks are sent: the `delivery` group of the library options. */
+export type DeliveryOptions = {
+	/** How long one request may take, headers and body, in ms; default 15 000. */
+	timeoutMs?: number;
+	/** Attempts per callback, the first included; then the callback is `error`. Default 8. */
+	maxAttempts?: number;
+	/**
+	 * Waits after the 1st, 2nd, … failed attempt, in ms; the last repeats when attempts remain.
+	 * Default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+	 */
+	retryDelaysMs?: number[];
+	/** Each wait is moved by up to this share either way, so retries do not come in waves; default 0.2. */
+	jitter?: number;
+	/** The longest wait a `Retry-After` header may ask for, in ms; default 24 h. */
+	maxRetryAfterMs?: number;
+	/**
+	 * How long a claim holds, in ms; default 60 000. A live sender renews its leases; a sender
+	 * that dies (SIGKILL, power loss) loses them when they run out, and another sender takes over.
+	 */
+	leaseMs?: number;
+	/** Requests in flight at once per sender; default 10. */
+	concurrency?: number;
+	/** Callbacks claimed per query and results written per statement; default 100. */
+	batchSize?: number;
+	/** With `watch`, how often the queue is polled (on PostgreSQL, the backstop of LISTEN), in ms; default 1000. */
+	pollIntervalMs?: number;
+	/** The User-Agent header, unless a hook sets its own; default `sequelize-http-hooks`. */
+	userAgent?: string;
+};
+
+export type DeliverySettings = Required<DeliveryOptions>;
+
+export const defaultDeliverySettings: DeliverySettings = {
+	timeoutMs: 15 * second,
+	maxAttempts: 8,
+	retryDelaysMs: [5 * second, 5 * minute, 30 * minute, 2 * hour, 5 * hour, 10 * hour, 10 * hour],
+	jitter: 0.2,
+	maxRetryAfterMs: 24 * hour,
+	leaseMs: minute,
+	concurrency: 10,
+	batchSize: 100,
+	pollIntervalMs: second,
+	userAgent: 'sequelize-http-hooks',
+};
+
+function check(name: string, value: unknown, valid: boolean, expected: string): void {
+	if (!valid) {
+		throw new HttpHooksError(`delivery.${name} must be ${expected}, got ${quote(value)}`);
+	}
+}
+
+function whole(value: unknown, minimum: number): boolean {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum;
+}
+
+/** Defaults under the given options, each value checked: a bad one is an error naming it. */
+export function resolveDeliverySettings(options: DeliveryOptions = {}, base: DeliverySettings = defaultDeliverySettings): DeliverySettings {
+	const settings: DeliverySettings = {...base};
+	for (const [key, value] of Object.entries(options)) {
+		if (value !== undefined) {
+			(settings as Record<string, unknown>)[key] = value;
+		}
+	}
+
+	const {timeoutMs, maxAttempts, retryDelaysMs, jitter, maxRetryAfterMs, leaseMs, concurrency, batchSize, pollIntervalMs, userAgent} = settings;
+	check('timeoutMs', timeoutMs, whole(timeoutMs, 1), 'a whole number of milliseconds above 0');
+	check('maxAttempts', maxAttempts, whole(maxAttempts, 1), 'a whole number of at least 1');
+	check('retryDelaysMs', retryDelaysMs, Array.isArray(retryDelaysMs) && retryDelaysMs.length > 0 && retryDelaysMs.every(delay => whole(delay, 0)), 'a non-empty list of whole numbers of milliseconds');
+	check('jitter', jitter, typeof jitter === 'number' && jitter >= 0 && jitter < 1, 'a number from 0 up to (not including) 1');
+	check('maxRetryAfterMs', maxRetryAfterMs, whole(maxRetryAfterMs, 0), 'a whole number of milliseconds');
+	check('leaseMs', leaseMs, whole(leaseMs, 1000), 'a whole number of milliseconds, at least 1000');
+	check('concurrency', concurrency, whole(concurrency, 1) && concurrency <= 1000, 'a whole number from 1 to 1000');
+	check('batchSize', batchSize, whole(batchSize, 1) && batchSize <= 1000, 'a whole number from 1 to 1000');
+	check('pollIntervalMs', pollIntervalMs, whole(pollIntervalMs, 10), 'a whole number of milliseconds, at least 10');
+	check('userAgent', userAgent, typeof userAgent === 'string' && !/[\r\n\0]/.test(userAgent), 'a header value on one line');
+	return {...settings, retryDelaysMs: [...retryDelaysMs]};
+}

@@ -1,0 +1,127 @@
+import http from 'node:http';
+import https from 'node:https';
+import {StringDecoder} from 'node:string_decoder';
+import fetch from 'node-fetch';
+import {retryAfterMs} from './retry-after.js';
+
+/** Attempts keep this much of a response body. */
+export const responseBodyLimit = 16 * 1024;
+
+export type OutgoingRequest = {url: string; method: string; headers: Record<string, string>; body: string | null};
+
+/** What one attempt gave: a status code, or an error, or both (a response that broke off). */
+export type AttemptResult = {
+	startedAt: Date;
+	durationMs: number;
+	statusCode: number | null;
+	error: string | null;
+	responseBody: string | null;
+	/** The wait a Retry-After header asked for, in ms. */
+	retryAfterMs?: number;
+};
+
+// Methods whose requests carry no body (fetch refuses one).
+const bodyless = new Set(['GET', 'HEAD']);
+
+/**
+ * Sends requests with node-fetch: a keep-alive agent per origin, a timeout per request that
+ * covers the response body too, redirects returned as they are (never followed), and at most
+ * 16 KiB of each response body read (the rest is dropped with the connection).
+ */
+export class HttpClient {
+	readonly #agents = new Map<string, http.Agent>();
+
+	constructor(private readonly settings: {timeoutMs: number; maxSockets: number}) {}
+
+	async send(request: OutgoingRequest): Promise<AttemptResult> {
+		const startedAt = new Date();
+		const started = performance.now();
+		const finish = (fields: Partial<AttemptResult>): AttemptResult => ({
+			startedAt, durationMs: Math.round(performance.now() - started), statusCode: null, error: null, responseBody: null, ...fields,
+		});
+
+		let url: URL;
+		try {
+			url = new URL(request.url);
+		} catch {
+			return finish({error: `invalid target URL ${JSON.stringify(request.url)}`});
+		}
+
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+			return finish({error: `target URL ${JSON.stringify(request.url)} is not http or https`});
+		}
+
+		const timeout = new AbortController();
+		const timer = setTimeout(() => timeout.abort(), this.settings.timeoutMs);
+		let statusCode: number | null = null;
+		let retryAfter: number | undefined;
+		try {
+			const response = await fetch(url, {
+				method: request.method,
+				headers: request.headers,
+				body: bodyless.has(request.method) || request.body === null ? undefined : Buffer.from(request.body, 'utf8'),
+				redirect: 'manual',
+				agent: this.#agentFor(url),
+				signal: timeout.signal,
+			});
+			statusCode = response.status;
+			retryAfter = retryAfterMs(response.headers.get('retry-after'));
+			const responseBody = await readLimited(response.body);
+			const location = response.headers.get('location');
+			const redirect = statusCode >= 300 && statusCode < 400 && location ? `redirect to ${location} not followed` : null;
+			return finish({statusCode, responseBody, error: redirect, retryAfterMs: retryAfter});
+		} catch (error) {
+			return finish({statusCode, retryAfterMs: retryAfter, error: timeout.signal.aborted ? `timeout: no complete response within ${this.settings.timeoutMs} ms` : describe(error)});
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/** Close every kept-alive connection. */
+	close(): void {
+		for (const agent of this.#agents.values()) {
+			agent.destroy();
+		}
+
+		this.#agents.clear();
+	}
+
+	#agentFor(url: URL): http.Agent {
+		let agent = this.#agents.get(url.origin);
+		if (!agent) {
+			const options = {keepAlive: true, maxSockets: this.settings.maxSockets};
+			agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+			this.#agents.set(url.origin, agent);
+		}
+
+		return agent;
+	}
+}
+
+/** Read a body up to the limit, as text; a longer body is cut and its stream closed. */
+async function readLimited(body: NodeJS.ReadableStream | null): Promise<string | null> {
+	if (!body) {
+		return null;
+	}
+
+	const decoder = new StringDecoder('utf8');
+	let text = '';
+	let size = 0;
+	for await (const chunk of body as AsyncIterable<Buffer>) {
+		const room = responseBodyLimit - size;
+		text += decoder.write(chunk.length > room ? chunk.subarray(0, room) : chunk);
+		size += Math.min(chunk.length, room);
+		if (size >= responseBodyLimit) {
+			// Leaving the loop destroys the stream: the rest is never downloaded.
+			break;
+		}
+	}
+
+	return text;
+}
+
+function describe(error: unknown): string {
+	const {message, code} = error as {message?: string; code?: string};
+	const text = message || String(error);
+	return code && !text.includes(code) ? `${code}: ${text}` : text;
+}

@@ -1,0 +1,60 @@
+import {Op, QueryTypes} from 'sequelize';
+import type {HttpHooksModels} from '../store/models.js';
+import {checkInteger} from './check-integer.js';
+
+export type DeleteProgress = {deleted: number; total: number};
+
+export type DeleteOldOptions = {
+	/** Count what would go, delete nothing. */
+	dryRun?: boolean;
+	/** Callbacks deleted per statement (each its own short transaction); default 2000. */
+	batchSize?: number;
+	/** Called after each batch. */
+	onProgress?(progress: DeleteProgress): void;
+	/** Stop between two batches; what was deleted so far stays deleted and is reported. */
+	signal?: AbortSignal;
+};
+
+export type DeleteOldResult = {
+	/** Callbacks deleted (with a dry run: that would be deleted). */
+	deleted: number;
+	/** Callbacks created before this time were (or would be) deleted. */
+	cutoff: Date;
+	dryRun: boolean;
+	/** True when the signal stopped the work before every old callback was gone. */
+	stopped: boolean;
+};
+
+const day = 24 * 60 * 60 * 1000;
+
+/**
+ * Delete the callbacks created more than `days` days ago, with their attempts (the foreign key
+ * cascades), a batch at a time: no statement holds a lock for long, memory stays flat, and
+ * an interruption keeps what was done.
+ */
+export async function deleteOldCallbacks(models: HttpHooksModels, days: number, options: DeleteOldOptions = {}, now = new Date()): Promise<DeleteOldResult> {
+	const checkedDays = checkInteger('Days', days);
+	const batchSize = checkInteger('Batch size', options.batchSize ?? 2000, {min: 1});
+	const cutoff = new Date(now.getTime() - (checkedDays * day));
+	const dryRun = options.dryRun ?? false;
+	const total = await models.Callback.count({where: {createdAt: {[Op.lt]: cutoff}}});
+	if (dryRun || total === 0) {
+		return {deleted: dryRun ? total : 0, cutoff, dryRun, stopped: false};
+	}
+
+	const sequelize = models.Callback.sequelize!;
+	// The oldest batch first, found through the created_at index; one autocommitted statement.
+	const sql = `DELETE FROM http_callbacks WHERE id IN (
+		SELECT id FROM http_callbacks WHERE created_at < :cutoff ORDER BY created_at LIMIT :batchSize)`;
+	let deleted = 0;
+	while (!options.signal?.aborted) {
+		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize}, type: QueryTypes.BULKDELETE}) as unknown as number;
+		deleted += count;
+		options.onProgress?.({deleted, total: Math.max(total, deleted)});
+		if (count < batchSize) {
+			return {deleted, cutoff, dryRun, stopped: false};
+		}
+	}
+
+	return {deleted, cutoff, dryRun, stopped: true};
+}

@@ -1,0 +1,66 @@
+import {Op} from 'sequelize';
+import {HttpHooksError, quote} from '../errors.js';
+import type {HttpHooksModels} from '../store/models.js';
+import {checkInteger} from './check-integer.js';
+
+/** The statuses worth watching: callbacks piling up in the queue, or failing for good. */
+export const monitoredStatuses = ['error', 'waiting'] as const;
+
+export type MonitoredStatus = typeof monitoredStatuses[number];
+
+export type MonitorOptions = {
+	status: MonitoredStatus;
+	/** More callbacks than this is a warning; default 10. */
+	callbacksLimit?: number;
+	/** Count only callbacks updated in the last N minutes; default: the whole table. */
+	minutesAgo?: number;
+	/** More callbacks than this is critical; default: no critical level. */
+	critical?: number;
+};
+
+export type MonitorLevel = 'ok' | 'warning' | 'critical';
+
+export type MonitorResult = {
+	status: MonitoredStatus;
+	count: number;
+	limit: number;
+	critical: number | null;
+	minutesAgo: number | null;
+	level: MonitorLevel;
+};
+
+/** Check and complete monitor options; a bad one is an HttpHooksError naming the value. */
+export function checkMonitorOptions(options: MonitorOptions): {status: MonitoredStatus; callbacksLimit: number; minutesAgo: number | null; critical: number | null} {
+	const {status} = options ?? {};
+	if (status === undefined) {
+		throw new HttpHooksError(`A status to monitor is required: ${monitoredStatuses.join(' or ')}`);
+	}
+
+	if (!(monitoredStatuses as readonly unknown[]).includes(status)) {
+		throw new HttpHooksError(`Status ${quote(status)} cannot be monitored: use ${monitoredStatuses.join(' or ')}`);
+	}
+
+	const callbacksLimit = checkInteger('Callbacks limit', options.callbacksLimit ?? 10);
+	const minutesAgo = options.minutesAgo === undefined ? null : checkInteger('Minutes ago', options.minutesAgo, {min: 1});
+	const critical = options.critical === undefined ? null : checkInteger('Critical limit', options.critical);
+	if (critical !== null && critical < callbacksLimit) {
+		throw new HttpHooksError(`Critical limit ${quote(critical)} is below the callbacks limit ${quote(callbacksLimit)}: it must be at least as high`);
+	}
+
+	return {status, callbacksLimit, minutesAgo, critical};
+}
+
+/**
+ * Count the callbacks with a status (in the last `minutesAgo` minutes by update time, else in
+ * the whole table) and rate the count against the limits. Both counts are answered from the
+ * (status, updated_at) index.
+ */
+export async function monitorCallbacks(models: HttpHooksModels, options: MonitorOptions, now = new Date()): Promise<MonitorResult> {
+	const {status, callbacksLimit, minutesAgo, critical} = checkMonitorOptions(options);
+	const where = minutesAgo === null
+		? {status}
+		: {status, updatedAt: {[Op.gte]: new Date(now.getTime() - (minutesAgo * 60_000))}};
+	const count = await models.Callback.count({where});
+	const level: MonitorLevel = critical !== null && count > critical ? 'critical' : (count > callbacksLimit ? 'warning' : 'ok');
+	return {status, count, limit: callbacksLimit, critical, minutesAgo, level};
+}

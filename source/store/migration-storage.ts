@@ -1,0 +1,27 @@
+import {QueryTypes, type Sequelize} from 'sequelize';
+import type {UmzugStorage} from 'umzug';
+
+const table = 'http_hooks_migrations';
+
+/**
+ * Where umzug records applied migrations: one small table of names, kept with plain SQL.
+ * (umzug's SequelizeStorage syncs a model, whose index lookup on PostgreSQL matches the table
+ * name in every schema of the database, and so trips over other schemas.)
+ */
+export class MigrationStorage implements UmzugStorage {
+	constructor(private readonly sequelize: Sequelize) {}
+
+	async executed(): Promise<string[]> {
+		await this.sequelize.query(`CREATE TABLE IF NOT EXISTS ${table} (name VARCHAR(255) PRIMARY KEY)`);
+		const rows = await this.sequelize.query<{name: string}>(`SELECT name FROM ${table} ORDER BY name`, {type: QueryTypes.SELECT});
+		return rows.map(row => row.name);
+	}
+
+	async logMigration({name}: {name: string}): Promise<void> {
+		await this.sequelize.query(`INSERT INTO ${table} (name) VALUES (?)`, {replacements: [name]});
+	}
+
+	async unlogMigration({name}: {name: string}): Promise<void> {
+		await this.sequelize.query(`DELETE FROM ${table} WHERE name = ?`, {replacements: [name]});
+	}
+}
