@@ -228,3 +228,15 @@ dialectTest('a payload that fails to build: the write succeeds and the callback 
 	t.is(await Pet.count({where: {name: 'still no age'}}), 0, 'with raiseExceptions the write fails with it');
 	await strict.close();
 });
+
+dialectTest('registering twice on one Sequelize instance is refused until the first handle closes', async (t, {sequelize}) => {
+	const {Pet} = await defineAppModels(sequelize);
+	const first = await registerHttpHooks(sequelize);
+	await t.throwsAsync(registerHttpHooks(sequelize), {message: /already called on this Sequelize instance/});
+	await first.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: url});
+	await first.close();
+	const second = await registerHttpHooks(sequelize);
+	await Pet.create({name: 'Rex'});
+	t.is(await second.models.Callback.count(), 1, 'one callback: no listener left behind by the first handle');
+	await second.close();
+});

@@ -1,4 +1,5 @@
 import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
+import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
 import type {HookCache} from './hook-cache.js';
 import {callbackRow, insertCallbacks} from './record-callbacks.js';
@@ -15,6 +16,9 @@ export type CaptureSettings = {
 export type Fire = (instance: Model, signals: readonly string[], options: {transaction?: Transaction | null; created?: boolean; args?: Record<string, unknown>}) => Promise<void>;
 
 const hookName = 'sequelize-http-hooks';
+
+// One capture per Sequelize instance: a second would write every callback twice.
+const bound = new WeakSet<Sequelize>();
 
 /** Turn a firing into callback rows and insert them with the triggering transaction. */
 export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureSettings): Fire {
@@ -81,6 +85,11 @@ export function bindCapture(sequelize: Sequelize, cache: HookCache, settings: Ca
 		}
 	}
 
+	if (bound.has(sequelize)) {
+		throw new HttpHooksError('registerHttpHooks was already called on this Sequelize instance; close() that handle first, or use connectHttpHooks for a second handle that does not capture');
+	}
+
+	bound.add(sequelize);
 	for (const [type, listener] of Object.entries(listeners)) {
 		sequelize.addHook(type as never, hookName, listener as never);
 	}
@@ -89,5 +98,7 @@ export function bindCapture(sequelize: Sequelize, cache: HookCache, settings: Ca
 		for (const type of Object.keys(listeners)) {
 			sequelize.removeHook(type as never, hookName);
 		}
+
+		bound.delete(sequelize);
 	};
 }

@@ -1,4 +1,4 @@
-import type {QueryInterface, Sequelize} from 'sequelize';
+import {Transaction, type QueryInterface, type Sequelize} from 'sequelize';
 import {Umzug} from 'umzug';
 import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
@@ -13,17 +13,37 @@ const migrations = [
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.
 const migrationLock = 7_311_905_214;
 
-function umzugFor(sequelize: Sequelize) {
+/**
+ * Each migration runs in one transaction that first takes the database's migration lock
+ * (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, the write lock), checks that no other
+ * process applied it meanwhile, applies it and records it: all of it or none, exactly once,
+ * however many processes start at the same moment.
+ */
+async function applyOnce(sequelize: Sequelize, storage: MigrationStorage, name: string, up: (transaction: Transaction) => Promise<void>): Promise<boolean> {
 	const postgres = sequelize.getDialect() === 'postgres';
+	return sequelize.transaction({type: postgres ? undefined : Transaction.TYPES.IMMEDIATE}, async transaction => {
+		if (postgres) {
+			await sequelize.query(`SELECT pg_advisory_xact_lock(${migrationLock})`, {transaction});
+		}
+
+		if (await storage.isApplied(name, transaction)) {
+			return false;
+		}
+
+		await up(transaction);
+		await storage.logMigration({name}, transaction);
+		return true;
+	});
+}
+
+function umzugFor(sequelize: Sequelize, applied: string[] = []) {
+	const storage = new MigrationStorage(sequelize);
 	return new Umzug<QueryInterface>({
 		migrations: migrations.map(({name, module}) => ({
 			name,
-			// On PostgreSQL each migration runs in its own transaction: all of it or none.
 			async up({context}: {context: QueryInterface}) {
-				if (postgres) {
-					await sequelize.transaction(async transaction => module.up(context, transaction));
-				} else {
-					await module.up(context);
+				if (await applyOnce(sequelize, storage, name, async transaction => module.up(context, transaction))) {
+					applied.push(name);
 				}
 			},
 			async down({context}: {context: QueryInterface}) {
@@ -31,35 +51,16 @@ function umzugFor(sequelize: Sequelize) {
 			},
 		})),
 		context: sequelize.getQueryInterface(),
-		storage: new MigrationStorage(sequelize),
+		storage,
 		logger: undefined,
 	});
 }
 
-/**
- * Apply the library's pending migrations and return their names; safe to call again, and safe
- * when several processes start at once (PostgreSQL: an advisory lock makes them take turns).
- */
+/** Apply the library's pending migrations and return the names of those this call applied. */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
-	if (sequelize.getDialect() !== 'postgres') {
-		return names(await umzugFor(sequelize).up());
-	}
-
-	const manager = sequelize.connectionManager as unknown as {
-		getConnection(options: object): Promise<{query(sql: string): Promise<unknown>}>;
-		releaseConnection(connection: unknown): Promise<void>;
-	};
-	const connection = await manager.getConnection({type: 'write'});
-	try {
-		await connection.query(`SELECT pg_advisory_lock(${migrationLock})`);
-		try {
-			return names(await umzugFor(sequelize).up());
-		} finally {
-			await connection.query(`SELECT pg_advisory_unlock(${migrationLock})`);
-		}
-	} finally {
-		await manager.releaseConnection(connection);
-	}
+	const applied: string[] = [];
+	await umzugFor(sequelize, applied).up();
+	return applied;
 }
 
 /** Names of the migrations not applied yet. */

@@ -1,4 +1,4 @@
-import {QueryTypes, type Sequelize} from 'sequelize';
+import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import type {UmzugStorage} from 'umzug';
 
 const table = 'http_hooks_migrations';
@@ -17,8 +17,15 @@ export class MigrationStorage implements UmzugStorage {
 		return rows.map(row => row.name);
 	}
 
-	async logMigration({name}: {name: string}): Promise<void> {
-		await this.sequelize.query(`INSERT INTO ${table} (name) VALUES (?)`, {replacements: [name]});
+	async isApplied(name: string, transaction?: Transaction): Promise<boolean> {
+		const rows = await this.sequelize.query(`SELECT name FROM ${table} WHERE name = ?`, {replacements: [name], type: QueryTypes.SELECT, transaction});
+		return rows.length > 0;
+	}
+
+	// Recorded in the migration's own transaction (see migrate.ts); a second record of the same
+	// name (umzug logs after each run too) is ignored.
+	async logMigration({name}: {name: string}, transaction?: Transaction): Promise<void> {
+		await this.sequelize.query(`INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`, {replacements: [name], transaction});
 	}
 
 	async unlogMigration({name}: {name: string}): Promise<void> {
