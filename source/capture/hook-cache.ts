@@ -45,6 +45,8 @@ export class HookCache {
 			where: {enabled: true},
 			include: [{model: this.models.Signal, as: 'signals', attributes: ['name'], through: {attributes: []}}],
 			order: [['id', 'ASC']],
+			// A background reload stays out of the app's query log.
+			logging: false,
 		});
 		const compiled = new Map<number, {stamp: number; hook: CompiledHook}>();
 		const byModel = new Map<string, Map<string, CompiledHook[]>>();

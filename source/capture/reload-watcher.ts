@@ -24,7 +24,16 @@ export async function watchForReload(sequelize: Sequelize, reload: () => Promise
 				version = current;
 				await reload();
 			}
-		})().catch(error => warn('could not reload hooks', error)).finally(() => {
+		})().catch(error => {
+			// The app closed its Sequelize instance without closing the handle: stop quietly.
+			if (/closed/i.test(String((error as Error).message))) {
+				stopped = true;
+				clearInterval(timer);
+				return;
+			}
+
+			warn('could not reload hooks', error);
+		}).finally(() => {
 			running = undefined;
 		});
 		await running;

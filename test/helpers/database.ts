@@ -21,31 +21,34 @@ export type TestDatabase = {
 };
 
 /**
- * A fresh, empty database: a new SQLite file, or a new schema in the PostgreSQL test database
- * (selected with search_path, so that tests run side by side without seeing each other).
+ * A fresh, empty database: a new SQLite file, or a new PostgreSQL database created next to the
+ * one HTTP_HOOKS_TEST_PG names, so that tests run side by side without seeing each other.
  */
 export async function createTestDatabase(dialect: Dialect, options: Options = {}): Promise<TestDatabase> {
 	const opened: Sequelize[] = [];
 	let url: string;
-	let dropSchema: (() => Promise<void>) | undefined;
+	let dropDatabase: (() => Promise<void>) | undefined;
 	if (dialect === 'sqlite') {
 		const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-test-'));
 		url = path.join(directory, 'test.sqlite');
-		dropSchema = async () => rmSync(directory, {recursive: true, force: true});
+		dropDatabase = async () => rmSync(directory, {recursive: true, force: true});
 	} else {
 		if (!postgresUrl) {
 			throw new Error(`PostgreSQL is not configured: ${skipNote}`);
 		}
 
-		const schema = `test_${randomBytes(6).toString('hex')}`;
+		// A database of its own per test: PostgreSQL catalog lookups by table name (Sequelize's
+		// sync, for one) then never see another test's tables come and go.
+		const name = `http_hooks_test_${randomBytes(6).toString('hex')}`;
 		const admin = new Sequelize(postgresUrl, {logging: false});
-		await admin.query(`CREATE SCHEMA ${schema}`);
+		await admin.query(`CREATE DATABASE ${name}`);
 		await admin.close();
-		const separator = postgresUrl.includes('?') ? '&' : '?';
-		url = `${postgresUrl}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-		dropSchema = async () => {
+		const parsed = new URL(postgresUrl);
+		parsed.pathname = `/${name}`;
+		url = parsed.toString();
+		dropDatabase = async () => {
 			const cleanup = new Sequelize(postgresUrl, {logging: false});
-			await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+			await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await cleanup.close();
 		};
 	}
@@ -63,7 +66,7 @@ export async function createTestDatabase(dialect: Dialect, options: Options = {}
 		open,
 		async close() {
 			await Promise.all(opened.map(async sequelize => sequelize.close().catch(() => undefined)));
-			await dropSchema?.();
+			await dropDatabase?.();
 		},
 	};
 }
