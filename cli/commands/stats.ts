@@ -1,0 +1,76 @@
+import {callbackStats} from '../../source/operations/stats.js';
+import {exitCodes, UsageError, type Command} from '../command.js';
+import {databaseFlag, openHttpHooks} from '../database.js';
+import {formatTable} from '../format-table.js';
+
+function duration(seconds: number | null): string {
+	if (seconds === null) {
+		return '';
+	}
+
+	if (seconds < 120) {
+		return `${seconds}s`;
+	}
+
+	return seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${(seconds / 3600).toFixed(1)}h`;
+}
+
+export const statsCommand: Command = {
+	name: 'stats',
+	summary: 'Per hook: callbacks by status, delivery lag, success rate and latency',
+	usage: 'stats [--window-minutes 60] [--json]',
+	help: [
+		'For every hook: its callbacks by status; LAG, the age of the oldest callback that is due',
+		'and still waiting (how far behind delivery is); and over the last hour (--window-minutes)',
+		'the number of attempts, the share answered 2xx, and the p50 / p95 attempt latency.',
+	].join('\n'),
+	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json'],
+	flags: {
+		...databaseFlag,
+		windowMinutes: {type: 'number', default: 60, description: 'Minutes of attempts to rate (default 60)'},
+		json: {type: 'boolean', default: false, description: 'Print the figures as JSON'},
+	},
+	async run(_input, flags, io) {
+		const windowMinutes = flags['windowMinutes'] as number;
+		if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
+			throw new UsageError(`--window-minutes ${JSON.stringify(windowMinutes)} is not a whole number of minutes, 1 or more`);
+		}
+
+		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
+		try {
+			const stats = await callbackStats(httpHooks.models, {windowMinutes});
+			if (flags['json']) {
+				io.stdout.write(`${JSON.stringify({windowMinutes, hooks: stats}, undefined, 2)}\n`);
+				return exitCodes.ok;
+			}
+
+			if (stats.length === 0) {
+				io.stdout.write('No hooks and no callbacks yet.\n');
+				return exitCodes.ok;
+			}
+
+			io.stdout.write(`${formatTable([
+				{header: 'ID', align: 'right'},
+				{header: 'HOOK', maxWidth: 30},
+				{header: 'WAITING', align: 'right'},
+				{header: 'SENDING', align: 'right'},
+				{header: 'SENT', align: 'right'},
+				{header: 'ERROR', align: 'right'},
+				{header: 'LAG', align: 'right'},
+				{header: `ATTEMPTS/${windowMinutes}M`, align: 'right'},
+				{header: 'SUCCESS', align: 'right'},
+				{header: 'P50', align: 'right'},
+				{header: 'P95', align: 'right'},
+			], stats.map(hook => [
+				hook.hookId === null ? '-' : String(hook.hookId), hook.hookName,
+				String(hook.counts.waiting), String(hook.counts.sending), String(hook.counts.sent), String(hook.counts.error),
+				duration(hook.lagSeconds), String(hook.attempts),
+				hook.successRate === null ? '' : `${(hook.successRate * 100).toFixed(1)}%`,
+				hook.p50Ms === null ? '' : `${hook.p50Ms}ms`, hook.p95Ms === null ? '' : `${hook.p95Ms}ms`,
+			]))}\n`);
+			return exitCodes.ok;
+		} finally {
+			await sequelize.close();
+		}
+	},
+};

@@ -1,0 +1,99 @@
+import {QueryTypes, type Sequelize} from 'sequelize';
+import {HttpHooksError, quote} from '../errors.js';
+import {parseDbDate} from '../store/db-date.js';
+import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
+
+export type HookStats = {
+	/** null gathers the callbacks of deleted hooks. */
+	hookId: number | null;
+	hookName: string;
+	counts: Record<CallbackStatus, number>;
+	/** Age in seconds of the oldest callback that is due and still waiting: how far delivery lags. */
+	lagSeconds: number | null;
+	/** Attempts started within the window, and the share of them answered 2xx. */
+	attempts: number;
+	successRate: number | null;
+	/** Attempt durations within the window, nearest-rank percentiles. */
+	p50Ms: number | null;
+	p95Ms: number | null;
+};
+
+export type StatsOptions = {windowMinutes?: number; now?: Date};
+
+type Row = Record<string, unknown> & {hook_id: number | string | null};
+
+const key = (row: Row) => row.hook_id === null ? null : Number(row.hook_id);
+
+/**
+ * Per hook: callbacks by status, the lag of the oldest due callback, and over the last hour
+ * (or `windowMinutes`) the attempts' success rate and p50 / p95 latency. Four grouped queries,
+ * the same SQL on SQLite and PostgreSQL (percentiles with window functions).
+ */
+export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60, now = new Date()}: StatsOptions = {}): Promise<HookStats[]> {
+	if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
+		throw new HttpHooksError(`Window ${quote(windowMinutes)} is not a whole number of minutes, 1 or more`);
+	}
+
+	const sequelize = models.Callback.sequelize as Sequelize;
+	const since = new Date(now.getTime() - (windowMinutes * 60_000));
+	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements, type: QueryTypes.SELECT});
+	const [counts, lags, attempts, percentiles, hooks] = await Promise.all([
+		select('SELECT hook_id, MAX(hook_name) AS hook_name, status, COUNT(*) AS n FROM http_callbacks GROUP BY hook_id, status'),
+		select('SELECT hook_id, MIN(next_attempt_at) AS oldest FROM http_callbacks WHERE status = \'waiting\' AND next_attempt_at <= :now GROUP BY hook_id', {now}),
+		select(`SELECT c.hook_id, COUNT(*) AS n, SUM(CASE WHEN a.status_code >= 200 AND a.status_code < 300 THEN 1 ELSE 0 END) AS ok
+			FROM http_callback_attempts a JOIN http_callbacks c ON c.id = a.callback_id
+			WHERE a.started_at >= :since GROUP BY c.hook_id`, {since}),
+		select(`WITH ranked AS (
+				SELECT c.hook_id, a.duration_ms,
+					ROW_NUMBER() OVER (PARTITION BY c.hook_id ORDER BY a.duration_ms) AS rn,
+					COUNT(*) OVER (PARTITION BY c.hook_id) AS n
+				FROM http_callback_attempts a JOIN http_callbacks c ON c.id = a.callback_id
+				WHERE a.started_at >= :since)
+			SELECT hook_id,
+				MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN duration_ms END) AS p50,
+				MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN duration_ms END) AS p95
+			FROM ranked GROUP BY hook_id`, {since}),
+		models.Hook.findAll({attributes: ['id', 'name'], order: [['id', 'ASC']]}),
+	]);
+
+	const stats = new Map<number | null, HookStats>();
+	const entry = (hookId: number | null, name?: unknown) => {
+		let found = stats.get(hookId);
+		if (!found) {
+			found = {
+				hookId, hookName: hookId === null ? '(deleted hooks)' : String(name ?? `hook ${hookId}`),
+				counts: {waiting: 0, sending: 0, sent: 0, error: 0}, lagSeconds: null, attempts: 0, successRate: null, p50Ms: null, p95Ms: null,
+			};
+			stats.set(hookId, found);
+		}
+
+		return found;
+	};
+
+	for (const hook of hooks) {
+		entry(hook.id, hook.name);
+	}
+
+	for (const row of counts) {
+		entry(key(row), row['hook_name']).counts[row['status'] as CallbackStatus] = Number(row['n']);
+	}
+
+	for (const row of lags) {
+		const oldest = parseDbDate(row['oldest']);
+		entry(key(row)).lagSeconds = oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)) : null;
+	}
+
+	for (const row of attempts) {
+		const item = entry(key(row));
+		item.attempts = Number(row['n']);
+		item.successRate = item.attempts > 0 ? Number(row['ok']) / item.attempts : null;
+	}
+
+	for (const row of percentiles) {
+		const item = entry(key(row));
+		item.p50Ms = row['p50'] === null ? null : Number(row['p50']);
+		item.p95Ms = row['p95'] === null ? null : Number(row['p95']);
+	}
+
+	return [...stats.values()].sort((a, b) => (a.hookId ?? Number.MAX_SAFE_INTEGER) - (b.hookId ?? Number.MAX_SAFE_INTEGER));
+}
