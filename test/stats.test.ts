@@ -46,7 +46,7 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	const table = await runHooks(['stats', '--database-url', database.url]);
 	t.is(table.code, 0, table.stderr);
 	t.regex(table.stdout, /HOOK\s+WAITING\s+SENDING\s+SENT\s+ERROR\s+LAG\s+ATTEMPTS\/60M\s+SUCCESS\s+P50\s+P95/);
-	t.regex(table.stdout, /fast\s+3\s+0\s+1\s+1\s+\d+s\s+20\s+75\.0%\s+10ms\s+19ms/);
+	t.regex(table.stdout, /fast\s+3\s+0\s+1\s+1\s+5m\s+20\s+75\.0%\s+10ms\s+19ms/);
 	const json = await runHooks(['stats', '--database-url', database.url, '--json']);
 	t.is(JSON.parse(json.stdout).hooks[0].attempts, 20);
 	const bad = await runHooks(['stats', '--database-url', database.url, '--window-minutes', '-3']);
