@@ -2,6 +2,9 @@
 // ratios measured side by side. Nothing is asserted: machines are noisy; the README keeps the figures.
 const benches: Record<string, () => Promise<{run(): Promise<void>}>> = {
 	capture: async () => import('./capture.js'),
+	operations: async () => import('./operations.js'),
+	delivery: async () => import('./delivery.js'),
+	tui: async () => import('./tui.js'),
 	// More benchmarks register here.
 };
 

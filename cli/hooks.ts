@@ -15,7 +15,8 @@ function globalHelp(): string {
 		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}`),
 		'',
 		'Every command takes --database-url URL (else DATABASE_URL, else ./http-hooks.sqlite)',
-		'and --help. Exit codes: 0 ok, 1 the command\'s failure outcome, 2 usage, 3 database unavailable.',
+		'and --help. Exit codes: 0 ok, 1 the command\'s failure outcome, 2 usage, 3 database unavailable',
+		'(monitor-callbacks uses the monitoring-plugin codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).',
 		'',
 		'Run `hooks <command> --help` for the flags and examples of one command.',
 	].join('\n');

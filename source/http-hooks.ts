@@ -8,6 +8,7 @@ import {HookStore, type HookRecord} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
 import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
 import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
+import {callbackStats, type HookStats, type StatsOptions} from './operations/stats.js';
 import type {ResolvedOptions} from './options.js';
 import type {HttpHooksModels, SignalAttributes} from './store/models.js';
 
@@ -77,6 +78,11 @@ export class HttpHooks {
 	/** Delete callbacks created more than `days` days ago, with their attempts, in batches. */
 	async deleteOldCallbacks(days: number, options: DeleteOldOptions = {}): Promise<DeleteOldResult> {
 		return deleteOldCallbacks(this.models, days, options);
+	}
+
+	/** Per hook: callbacks by status, delivery lag, success rate and p50 / p95 latency. */
+	async stats(options: StatsOptions = {}): Promise<HookStats[]> {
+		return callbackStats(this.models, options);
 	}
 
 	async createSignal(name: string): Promise<SignalAttributes> {

@@ -20,3 +20,4 @@ export type {SendOptions, SendSummary, SendProgress} from './delivery/sender.js'
 export type {DeliveryOptions} from './delivery/delivery-settings.js';
 export type {MonitorOptions, MonitorResult, MonitorLevel, MonitoredStatus} from './operations/monitor-callbacks.js';
 export type {DeleteOldOptions, DeleteOldResult, DeleteProgress} from './operations/delete-old-callbacks.js';
+export type {HookStats, StatsOptions} from './operations/stats.js';

@@ -1,7 +1,19 @@
 import type {Command} from '../command.js';
 import {migrateCommand} from './migrate.js';
+import {sendCallbacksCommand} from './send-callbacks.js';
+import {monitorCallbacksCommand} from './monitor-callbacks.js';
+import {deleteOldCallbacksCommand} from './delete-old-callbacks.js';
+import {listHooksCommand} from './list-hooks.js';
+import {listCallbacksCommand} from './list-callbacks.js';
+import {statsCommand} from './stats.js';
 
 /** Every subcommand of `hooks`, in the order help lists them. Add a command here to ship it. */
 export const commands: Command[] = [
 	migrateCommand,
+	sendCallbacksCommand,
+	monitorCallbacksCommand,
+	deleteOldCallbacksCommand,
+	listHooksCommand,
+	listCallbacksCommand,
+	statsCommand,
 ];

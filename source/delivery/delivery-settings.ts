@@ -26,7 +26,7 @@ export type DeliveryOptions = {
 	leaseMs?: number;
 	/** Requests in flight at once per sender; default 10. */
 	concurrency?: number;
-	/** Callbacks claimed per query and results written per statement; default 100. */
+	/** Callbacks claimed per query and results written per statement; default 200. */
 	batchSize?: number;
 	/** With `watch`, how often the queue is polled (on PostgreSQL, the backstop of LISTEN), in ms; default 1000. */
 	pollIntervalMs?: number;
@@ -44,7 +44,7 @@ export const defaultDeliverySettings: DeliverySettings = {
 	maxRetryAfterMs: 24 * hour,
 	leaseMs: minute,
 	concurrency: 10,
-	batchSize: 100,
+	batchSize: 200,
 	pollIntervalMs: second,
 	userAgent: 'sequelize-http-hooks',
 };

@@ -98,26 +98,37 @@ export class HttpClient {
 	}
 }
 
-/** Read a body up to the limit, as text; a longer body is cut and its stream closed. */
+/**
+ * Read a body up to the limit, as text; a longer body is cut and its stream destroyed, so the
+ * rest is never downloaded. (Events rather than an async iterator: one promise per response.)
+ */
 async function readLimited(body: NodeJS.ReadableStream | null): Promise<string | null> {
 	if (!body) {
 		return null;
 	}
 
-	const decoder = new StringDecoder('utf8');
-	let text = '';
-	let size = 0;
-	for await (const chunk of body as AsyncIterable<Buffer>) {
-		const room = responseBodyLimit - size;
-		text += decoder.write(chunk.length > room ? chunk.subarray(0, room) : chunk);
-		size += Math.min(chunk.length, room);
-		if (size >= responseBodyLimit) {
-			// Leaving the loop destroys the stream: the rest is never downloaded.
-			break;
-		}
-	}
+	const stream = body as NodeJS.ReadableStream & {destroy(): void};
+	return new Promise<string>((resolve, reject) => {
+		const decoder = new StringDecoder('utf8');
+		let text = '';
+		let size = 0;
+		const onData = (chunk: Buffer) => {
+			const room = responseBodyLimit - size;
+			text += decoder.write(chunk.length > room ? chunk.subarray(0, room) : chunk);
+			size += Math.min(chunk.length, room);
+			if (size >= responseBodyLimit) {
+				stream.off('data', onData);
+				stream.off('error', reject);
+				stream.on('error', () => undefined);
+				stream.destroy();
+				resolve(text);
+			}
+		};
 
-	return text;
+		stream.on('data', onData);
+		stream.once('end', () => resolve(text));
+		stream.once('error', reject);
+	});
 }
 
 function describe(error: unknown): string {

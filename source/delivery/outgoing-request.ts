@@ -30,7 +30,9 @@ export function outgoingRequest(callback: ClaimedCallback, key: Buffer | null, u
 	const method = callback.httpMethod.toUpperCase();
 	const body = method === 'GET' || method === 'HEAD' ? null : callback.payload;
 	const headers = storedHeaders(callback);
-	if (callback.contentType && body !== null && !Object.keys(headers).some(name => name.toLowerCase() === 'content-type')) {
+	if (body === null) {
+		withoutHeader(headers, 'content-type');
+	} else if (callback.contentType && !Object.keys(headers).some(name => name.toLowerCase() === 'content-type')) {
 		headers['Content-Type'] = callback.contentType;
 	}
 

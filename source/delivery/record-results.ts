@@ -1,4 +1,4 @@
-import {QueryTypes, Transaction, type Sequelize} from 'sequelize';
+import {QueryTypes, type Sequelize} from 'sequelize';
 import {cut} from '../capture/record-callbacks.js';
 import type {AttemptResult} from './http-client.js';
 import type {Outcome} from './outcome.js';
@@ -28,7 +28,7 @@ const attemptColumns = 'callback_id, attempt, started_at, duration_ms, status_co
 
 /**
  * Write a batch of finished attempts: one multi-row INSERT of attempt rows and one multi-row
- * UPDATE of the callbacks, together. A callback is only updated while `worker` still holds it
+ * UPDATE of the callbacks (PostgreSQL: in one statement). A callback is only updated while `worker` still holds it
  * (a sender that lost its lease leaves the callback to the one that took it over); every
  * attempt is recorded all the same, since the request did go out. Returns the updated ids.
  */
@@ -59,21 +59,22 @@ export async function recordResults(sequelize: Sequelize, worker: string, batch:
 			{replacements: [...outcomes.flat(), ...attempts.flat(), now, worker], type: QueryTypes.SELECT},
 		);
 	} else {
-		rows = await sequelize.transaction({type: Transaction.TYPES.IMMEDIATE}, async transaction => {
-			await sequelize.query(
-				`INSERT INTO http_callback_attempts (${attemptColumns}) VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-				{replacements: attempts.flat(), transaction, type: QueryTypes.INSERT},
-			);
-			return sequelize.query<{id: number}>(
-				`WITH v (id, status, details, next_at) AS (VALUES ${outcomes.map(() => '(?, ?, ?, ?)').join(', ')})
-				UPDATE http_callbacks SET status = v.status, status_details = v.details,
-					next_attempt_at = COALESCE(v.next_at, http_callbacks.next_attempt_at), attempts = http_callbacks.attempts + 1,
-					lease_until = NULL, locked_by = NULL, updated_at = ?
-				FROM v WHERE http_callbacks.id = v.id AND http_callbacks.locked_by = ? AND http_callbacks.status = 'sending'
-				RETURNING id`,
-				{replacements: [...outcomes.flat(), now, worker], transaction, type: QueryTypes.SELECT},
-			);
-		});
+		// Attempts first, then the callbacks, without a transaction (on SQLite one costs a
+		// connection of its own): should the process die in between, the callbacks are still
+		// leased and are sent again once the lease runs out, and the attempt made is on record.
+		await sequelize.query(
+			`INSERT INTO http_callback_attempts (${attemptColumns}) VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+			{replacements: attempts.flat(), type: QueryTypes.INSERT},
+		);
+		rows = await sequelize.query<{id: number}>(
+			`WITH v (id, status, details, next_at) AS (VALUES ${outcomes.map(() => '(?, ?, ?, ?)').join(', ')})
+			UPDATE http_callbacks SET status = v.status, status_details = v.details,
+				next_attempt_at = COALESCE(v.next_at, http_callbacks.next_attempt_at), attempts = http_callbacks.attempts + 1,
+				lease_until = NULL, locked_by = NULL, updated_at = ?
+			FROM v WHERE http_callbacks.id = v.id AND http_callbacks.locked_by = ? AND http_callbacks.status = 'sending'
+			RETURNING id`,
+			{replacements: [...outcomes.flat(), now, worker], type: QueryTypes.SELECT},
+		);
 	}
 
 	return new Set(rows.map(row => Number(row.id)));

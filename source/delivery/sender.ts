@@ -130,6 +130,11 @@ class SendRun {
 		this.#secrets = new HookSecrets(sequelize);
 	}
 
+	/** Callbacks per claim: a batch, and never fewer than the slots to fill. */
+	get #batch(): number {
+		return Math.max(this.#settings.batchSize, 2 * this.#settings.concurrency);
+	}
+
 	get #stopping(): boolean {
 		return this.options.signal?.aborted === true || this.#fatal !== undefined;
 	}
@@ -218,7 +223,8 @@ class SendRun {
 				return undefined;
 			}
 
-			if (this.#queue.length < this.#settings.concurrency && !this.#exhausted) {
+			// Claim ahead: the next batch is on its way while the queue still feeds every slot.
+			if (this.#queue.length < this.#batch && !this.#exhausted) {
 				this.#refill();
 			}
 
@@ -281,7 +287,7 @@ class SendRun {
 	}
 
 	#wanted(): number {
-		const batch = Math.max(this.#settings.batchSize, this.#settings.concurrency);
+		const batch = this.#batch;
 		const left = this.options.limit === undefined ? batch : this.options.limit - this.#summary.claimed;
 		if (this.#idsLeft?.length === 0) {
 			return 0;
@@ -295,7 +301,7 @@ class SendRun {
 		const claimer: Claimer = {worker: this.#worker, now, leaseUntil: new Date(now.getTime() + this.#settings.leaseMs)};
 		if (this.#idsLeft) {
 			const ids = this.#idsLeft.splice(0, wanted);
-			const claimed = await claimIds(this.sequelize, claimer, ids);
+			const claimed = await this.#exclusive(async () => claimIds(this.sequelize, claimer, ids), {claim: true});
 			const found = new Set(claimed.map(callback => callback.id));
 			this.#summary.missing.push(...ids.filter(id => !found.has(id)));
 			return claimed;
@@ -309,16 +315,16 @@ class SendRun {
 		if (now.getTime() - this.#lastAbandonedCheck >= abandonedCheckMs) {
 			this.#lastAbandonedCheck = now.getTime();
 			checkedAbandoned = true;
-			claimed = await claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted});
+			claimed = await this.#exclusive(async () => claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted}), {claim: true});
 		}
 
 		if (claimed.length < wanted) {
-			claimed.push(...await claimDue(this.sequelize, claimer, {hookId, limit: wanted - claimed.length, cutoff}));
+			claimed.push(...await this.#exclusive(async () => claimDue(this.sequelize, claimer, {hookId, limit: wanted - claimed.length, cutoff}), {claim: true}));
 		}
 
 		if (claimed.length === 0 && !checkedAbandoned) {
 			this.#lastAbandonedCheck = now.getTime();
-			claimed = await claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted});
+			claimed = await this.#exclusive(async () => claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted}), {claim: true});
 		}
 
 		return claimed;
@@ -388,7 +394,7 @@ class SendRun {
 		let applied: Set<number> | undefined;
 		for (let attempt = 1; !applied; attempt++) {
 			try {
-				applied = await recordResults(this.sequelize, this.#worker, batch);
+				applied = await this.#exclusive(async () => recordResults(this.sequelize, this.#worker, batch));
 			} catch (error) {
 				if (attempt >= 4) {
 					// The callbacks stay leased to this run; once it ends, the leases run out and
@@ -444,7 +450,7 @@ class SendRun {
 		}
 
 		try {
-			await releaseClaims(this.sequelize, this.#worker, ids, new Date());
+			await this.#exclusive(async () => releaseClaims(this.sequelize, this.#worker, ids, new Date()));
 			for (const id of ids) {
 				this.#held.delete(id);
 			}
@@ -455,9 +461,47 @@ class SendRun {
 
 	async #renew(): Promise<void> {
 		try {
-			await renewLeases(this.sequelize, this.#worker, [...this.#held], new Date(Date.now() + this.#settings.leaseMs));
+			await this.#exclusive(async () => renewLeases(this.sequelize, this.#worker, [...this.#held], new Date(Date.now() + this.#settings.leaseMs)));
 		} catch (error) {
 			this.logger.warn('could not renew the leases of claimed callbacks', error);
+		}
+	}
+
+	readonly #writes: Array<() => void> = [];
+	#writing = false;
+	/**
+	 * SQLite: this run's writes take turns, claims before the rest (they keep the requests going;
+	 * results can wait a moment). Two writes at once would only contend for the file lock, and
+	 * SQLite's busy handler sleeps while it waits.
+	 */
+	async #exclusive<T>(write: () => Promise<T>, {claim = false} = {}): Promise<T> {
+		if (this.sequelize.getDialect() !== 'sqlite') {
+			return write();
+		}
+
+		return new Promise<T>((resolve, reject) => {
+			const turn = () => {
+				write().then(resolve, reject).finally(() => {
+					this.#writing = false;
+					this.#nextWrite();
+				});
+			};
+
+			if (claim) {
+				this.#writes.unshift(turn);
+			} else {
+				this.#writes.push(turn);
+			}
+
+			this.#nextWrite();
+		});
+	}
+
+	#nextWrite(): void {
+		const next = this.#writing ? undefined : this.#writes.shift();
+		if (next) {
+			this.#writing = true;
+			next();
 		}
 	}
 

@@ -23,6 +23,8 @@ export type DeleteOldResult = {
 	dryRun: boolean;
 	/** True when the signal stopped the work before every old callback was gone. */
 	stopped: boolean;
+	/** Old callbacks left alone because a sender holds them (status `sending`); a later run takes them. */
+	skipped: number;
 };
 
 const day = 24 * 60 * 60 * 1000;
@@ -30,31 +32,35 @@ const day = 24 * 60 * 60 * 1000;
 /**
  * Delete the callbacks created more than `days` days ago, with their attempts (the foreign key
  * cascades), a batch at a time: no statement holds a lock for long, memory stays flat, and
- * an interruption keeps what was done.
+ * an interruption keeps what was done. Callbacks a sender is sending right now are left alone,
+ * so that its attempt rows still have their callback when it records them.
  */
 export async function deleteOldCallbacks(models: HttpHooksModels, days: number, options: DeleteOldOptions = {}, now = new Date()): Promise<DeleteOldResult> {
 	const checkedDays = checkInteger('Days', days);
 	const batchSize = checkInteger('Batch size', options.batchSize ?? 2000, {min: 1});
 	const cutoff = new Date(now.getTime() - (checkedDays * day));
 	const dryRun = options.dryRun ?? false;
-	const total = await models.Callback.count({where: {createdAt: {[Op.lt]: cutoff}}});
+	// Two index-only counts: every old callback (created_at), less those being sent (status).
+	const old = await models.Callback.count({where: {createdAt: {[Op.lt]: cutoff}}});
+	const skipped = old === 0 ? 0 : await models.Callback.count({where: {status: 'sending', createdAt: {[Op.lt]: cutoff}}});
+	const total = old - skipped;
 	if (dryRun || total === 0) {
-		return {deleted: dryRun ? total : 0, cutoff, dryRun, stopped: false};
+		return {deleted: dryRun ? total : 0, cutoff, dryRun, stopped: false, skipped};
 	}
 
 	const sequelize = models.Callback.sequelize!;
 	// The oldest batch first, found through the created_at index; one autocommitted statement.
 	const sql = `DELETE FROM http_callbacks WHERE id IN (
-		SELECT id FROM http_callbacks WHERE created_at < :cutoff ORDER BY created_at LIMIT :batchSize)`;
+		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND status <> 'sending' ORDER BY created_at LIMIT :batchSize)`;
 	let deleted = 0;
 	while (!options.signal?.aborted) {
 		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize}, type: QueryTypes.BULKDELETE}) as unknown as number;
 		deleted += count;
 		options.onProgress?.({deleted, total: Math.max(total, deleted)});
 		if (count < batchSize) {
-			return {deleted, cutoff, dryRun, stopped: false};
+			return {deleted, cutoff, dryRun, stopped: false, skipped};
 		}
 	}
 
-	return {deleted, cutoff, dryRun, stopped: true};
+	return {deleted, cutoff, dryRun, stopped: true, skipped};
 }

@@ -12,10 +12,10 @@ export type MonitorOptions = {
 	status: MonitoredStatus;
 	/** More callbacks than this is a warning; default 10. */
 	callbacksLimit?: number;
-	/** Count only callbacks updated in the last N minutes; default: the whole table. */
-	minutesAgo?: number;
-	/** More callbacks than this is critical; default: no critical level. */
-	critical?: number;
+	/** Count only callbacks updated in the last N minutes; default (or null): the whole table. */
+	minutesAgo?: number | null;
+	/** More callbacks than this is critical; default (or null): no critical level. */
+	critical?: number | null;
 };
 
 export type MonitorLevel = 'ok' | 'warning' | 'critical';
@@ -41,8 +41,8 @@ export function checkMonitorOptions(options: MonitorOptions): {status: Monitored
 	}
 
 	const callbacksLimit = checkInteger('Callbacks limit', options.callbacksLimit ?? 10);
-	const minutesAgo = options.minutesAgo === undefined ? null : checkInteger('Minutes ago', options.minutesAgo, {min: 1});
-	const critical = options.critical === undefined ? null : checkInteger('Critical limit', options.critical);
+	const minutesAgo = options.minutesAgo === undefined || options.minutesAgo === null ? null : checkInteger('Minutes ago', options.minutesAgo, {min: 1});
+	const critical = options.critical === undefined || options.critical === null ? null : checkInteger('Critical limit', options.critical);
 	if (critical !== null && critical < callbacksLimit) {
 		throw new HttpHooksError(`Critical limit ${quote(critical)} is below the callbacks limit ${quote(callbacksLimit)}: it must be at least as high`);
 	}

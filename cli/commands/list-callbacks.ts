@@ -1,0 +1,91 @@
+import {HttpHooksError} from '../../source/errors.js';
+import {callbackStatuses, checkStatus, pageCallbacks, type CallbackFilter} from '../../source/operations/browse-callbacks.js';
+import {checkInteger} from '../../source/operations/check-integer.js';
+import {exitCodes, UsageError, type Command} from '../command.js';
+import {databaseFlag, openHttpHooks} from '../database.js';
+import {formatTable, formatTime} from '../format-table.js';
+
+type Query = {filter: CallbackFilter; limit: number; beforeId?: number};
+
+/** Read and check the flags first: a bad value is a usage error, before any connection. */
+function queryFrom(flags: Record<string, unknown>): Query {
+	try {
+		const integer = (name: string, flag: string, min: number) => flags[flag] === undefined ? undefined : checkInteger(name, flags[flag], {min});
+		return {
+			filter: {
+				status: checkStatus(flags['status'] as string | undefined),
+				hookId: integer('--hook-id', 'hookId', 1),
+				search: flags['search'] as string | undefined,
+			},
+			limit: integer('--limit', 'limit', 1) ?? 50,
+			beforeId: integer('--before-id', 'beforeId', 1),
+		};
+	} catch (error) {
+		throw error instanceof HttpHooksError ? new UsageError(error.message) : error;
+	}
+}
+
+export const listCallbacksCommand: Command = {
+	name: 'list-callbacks',
+	summary: 'List callbacks, newest first, by status, hook or text',
+	usage: 'list-callbacks [--status S] [--hook-id N] [--search TEXT] [--limit N] [--before-id ID] [--json]',
+	help: [
+		`Lists callbacks newest first (payloads left out). --status is one of ${callbackStatuses.join(', ')}.`,
+		'--search finds text in the hook name, the target URL or the status details.',
+		'Pages go by id: when more rows match, the last line (JSON: "nextBeforeId") gives the',
+		'--before-id of the next page, so every page costs the same on a table of millions.',
+	].join('\n'),
+	examples: [
+		'hooks list-callbacks --status error',
+		'hooks list-callbacks --hook-id 3 --limit 20',
+		'hooks list-callbacks --status waiting --json | jq \'.callbacks[].id\'',
+	],
+	flags: {
+		...databaseFlag,
+		status: {type: 'string', description: `Only callbacks with this status: ${callbackStatuses.join(', ')}`},
+		hookId: {type: 'string', description: 'Only callbacks of this hook'},
+		search: {type: 'string', description: 'Only callbacks whose hook name, URL or status details contain this text'},
+		limit: {type: 'string', description: 'How many callbacks to list (default 50)'},
+		beforeId: {type: 'string', description: 'Only callbacks with a smaller id (the next page)'},
+		json: {type: 'boolean', default: false, description: 'Print {callbacks, nextBeforeId} as JSON'},
+	},
+	async run(_input, flags, io) {
+		const {filter, limit, beforeId} = queryFrom(flags);
+		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
+		try {
+			const page = await pageCallbacks(httpHooks.models, filter, {limit, beforeId});
+			if (flags['json']) {
+				io.stdout.write(`${JSON.stringify({callbacks: page.rows, nextBeforeId: page.nextBeforeId ?? null}, undefined, 2)}\n`);
+				return exitCodes.ok;
+			}
+
+			if (page.rows.length === 0) {
+				io.stdout.write('No callbacks match.\n');
+				return exitCodes.ok;
+			}
+
+			io.stdout.write(`${formatTable([
+				{header: 'ID', align: 'right'},
+				{header: 'HOOK', maxWidth: 24},
+				{header: 'EVENT', maxWidth: 20},
+				{header: 'OBJECT', maxWidth: 24},
+				{header: 'STATUS'},
+				{header: 'ATTEMPTS', align: 'right'},
+				{header: 'NEXT ATTEMPT'},
+				{header: 'UPDATED'},
+				{header: 'DETAILS', maxWidth: 40},
+			], page.rows.map(row => [
+				String(row.id), row.hookName, row.eventType, [row.model, row.objectId].filter(Boolean).join(' #'),
+				row.status, String(row.attempts), row.status === 'waiting' ? formatTime(row.nextAttemptAt) : '',
+				formatTime(row.updatedAt), row.statusDetails ?? '',
+			]))}\n`);
+			if (page.nextBeforeId !== undefined) {
+				io.stdout.write(`More callbacks match: add --before-id ${page.nextBeforeId} for the next page.\n`);
+			}
+
+			return exitCodes.ok;
+		} finally {
+			await sequelize.close();
+		}
+	},
+};

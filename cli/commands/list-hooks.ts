@@ -1,0 +1,51 @@
+import {hookSummaries} from '../../source/operations/hook-summaries.js';
+import {exitCodes, type Command} from '../command.js';
+import {databaseFlag, openHttpHooks} from '../database.js';
+import {formatTable} from '../format-table.js';
+
+export const listHooksCommand: Command = {
+	name: 'list-hooks',
+	summary: 'List the hooks with their waiting and error callbacks',
+	usage: 'list-hooks [--json]',
+	help: [
+		'Lists every hook: id, name, model, signals, method, target URL, whether it is enabled, and',
+		'how many of its callbacks are waiting or in error. Secrets are never printed: SIGNED (JSON:',
+		'"signed") says whether a hook has one. --json prints every field as a JSON array.',
+	].join('\n'),
+	examples: ['hooks list-hooks', 'hooks list-hooks --json | jq \'.[] | select(.error > 0) | .name\''],
+	flags: {
+		...databaseFlag,
+		json: {type: 'boolean', default: false, description: 'Print the hooks as a JSON array'},
+	},
+	async run(_input, flags, io) {
+		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
+		try {
+			const hooks = await hookSummaries(httpHooks.models, await httpHooks.listHooks());
+			if (flags['json']) {
+				io.stdout.write(`${JSON.stringify(hooks, undefined, 2)}\n`);
+			} else if (hooks.length === 0) {
+				io.stdout.write('No hooks yet.\n');
+			} else {
+				io.stdout.write(`${formatTable([
+					{header: 'ID', align: 'right'},
+					{header: 'NAME', maxWidth: 30},
+					{header: 'MODEL', maxWidth: 24},
+					{header: 'SIGNALS', maxWidth: 40},
+					{header: 'METHOD'},
+					{header: 'TARGET URL', maxWidth: 50},
+					{header: 'ENABLED'},
+					{header: 'SIGNED'},
+					{header: 'WAITING', align: 'right'},
+					{header: 'ERROR', align: 'right'},
+				], hooks.map(hook => [
+					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
+					hook.enabled ? 'yes' : 'no', hook.signed ? 'yes' : 'no', String(hook.waiting), String(hook.error),
+				]))}\n`);
+			}
+
+			return exitCodes.ok;
+		} finally {
+			await sequelize.close();
+		}
+	},
+};

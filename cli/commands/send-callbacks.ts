@@ -1,0 +1,169 @@
+import {ConnectionError} from 'sequelize';
+import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
+import {exitCodes, UsageError, type Command, type Io} from '../command.js';
+import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
+
+function wholeNumber(flag: string, value: unknown, minimum = 1, maximum = Number.MAX_SAFE_INTEGER): number {
+	const text = String(value).trim();
+	const number = Number(text);
+	if (!/^\d+$/.test(text) || number < minimum || number > maximum) {
+		throw new UsageError(`${flag} must be a whole number from ${minimum}${maximum < Number.MAX_SAFE_INTEGER ? ` to ${maximum}` : ' up'}, got ${JSON.stringify(value)}`);
+	}
+
+	return number;
+}
+
+function seconds(flag: string, value: unknown, minimum: number): number {
+	const text = String(value).trim();
+	const number = Number(text);
+	if (text === '' || !Number.isFinite(number) || number < minimum) {
+		throw new UsageError(`${flag} must be a number of seconds, at least ${minimum}, got ${JSON.stringify(value)}`);
+	}
+
+	return Math.round(number * 1000);
+}
+
+/** The callback ids of `--callback 12 13`, `--callback 12 --callback 13` or `--callback 12,13`. */
+function callbackIds(flag: unknown, input: string[]): number[] | undefined {
+	const given = (flag as string[] | undefined) ?? [];
+	if (given.length === 0) {
+		if (input.length > 0) {
+			throw new UsageError(`Unexpected argument ${JSON.stringify(input[0])}: callback ids go after --callback`);
+		}
+
+		return undefined;
+	}
+
+	return [...given, ...input].flatMap(item => item.split(',')).filter(item => item.trim() !== '').map(id => wholeNumber('--callback', id));
+}
+
+function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptions {
+	const ids = callbackIds(flags['callback'], input);
+	const options: SendOptions = {watch: Boolean(flags['watch']), delivery: {}};
+	if (flags['hookId'] !== undefined) {
+		if (ids) {
+			throw new UsageError('Give either --hook-id or --callback, not both: --callback names the callbacks exactly');
+		}
+
+		options.hookId = wholeNumber('--hook-id', flags['hookId']);
+	}
+
+	if (ids) {
+		if (options.watch) {
+			throw new UsageError('--callback sends the callbacks named once; it does not go with --watch');
+		}
+
+		options.callbackIds = ids;
+	}
+
+	if (flags['concurrency'] !== undefined) {
+		options.concurrency = wholeNumber('--concurrency', flags['concurrency'], 1, 1000);
+	}
+
+	if (flags['limit'] !== undefined) {
+		options.limit = wholeNumber('--limit', flags['limit']);
+	}
+
+	if (flags['leaseSeconds'] !== undefined) {
+		options.delivery!.leaseMs = seconds('--lease-seconds', flags['leaseSeconds'], 1);
+	}
+
+	if (flags['timeoutSeconds'] !== undefined) {
+		options.delivery!.timeoutMs = seconds('--timeout-seconds', flags['timeoutSeconds'], 0.001);
+	}
+
+	return options;
+}
+
+function rate(count: number, milliseconds: number): string {
+	return milliseconds > 0 ? (count / (milliseconds / 1000)).toFixed(1) : '0.0';
+}
+
+/** `Sent 8 of 10 claimed callbacks, 1 retrying, 1 failed (error), in 1.2 s (8.3/s)` */
+export function summaryLine(summary: SendSummary, stopped: boolean): string {
+	const {claimed, sent, retrying, failed, durationMs} = summary;
+	const finished = sent + retrying + failed;
+	const head = claimed === 0 && summary.missing.length === 0 ? 'Nothing to send' : `Sent ${sent} of ${claimed} claimed callback${claimed === 1 ? '' : 's'}, ${retrying} retrying, ${failed} failed (error)`;
+	return `${stopped ? 'Stopped. ' : ''}${head}, in ${(durationMs / 1000).toFixed(1)} s (${rate(finished, durationMs)}/s)`;
+}
+
+function progressLine(io: Io, watch: boolean): ((progress: SendProgress) => void) | undefined {
+	if (!io.interactive) {
+		return undefined;
+	}
+
+	return ({sent, retrying, failed, remaining, perSecond, inFlight}) => {
+		const left = remaining === undefined ? '' : ` · ${remaining} remaining`;
+		const state = watch && inFlight === 0 && !remaining ? ' · watching for new callbacks' : '';
+		io.stdout.write(`\r\u001B[KSending: ${sent} sent · ${retrying} retrying · ${failed} failed${left} · ${perSecond.toFixed(0)}/s${state} · Ctrl-C stops`);
+	};
+}
+
+function isUnavailable(error: unknown): boolean {
+	const {original} = error as {original?: {code?: string}};
+	return error instanceof ConnectionError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
+}
+
+export const sendCallbacksCommand: Command = {
+	name: 'send-callbacks',
+	summary: 'Send due callbacks: concurrent, retried, signed; --watch keeps running',
+	usage: 'send-callbacks [--hook-id N] [--callback ID…] [--watch] [--concurrency N] [--limit N] [--json]',
+	help: [
+		'Claims the callbacks that are due, sends them (several at once), records every attempt and',
+		'schedules retries. Without --watch it sends what was due when it started, once each, and',
+		'exits; with --watch it keeps running, woken by new callbacks, until Ctrl-C or SIGTERM.',
+		'Any number of senders may run at once, on any machines: each callback goes to one of them.',
+		'On stop, requests under way finish and callbacks not started yet are given back.',
+		'',
+		'--callback sends exactly the callbacks named, whatever their status (a resend).',
+		'',
+		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error` or an id',
+		'does not exist, 2 usage, 3 database unreachable.',
+	].join('\n'),
+	examples: [
+		'hooks send-callbacks',
+		'hooks send-callbacks --watch --concurrency 20',
+		'hooks send-callbacks --hook-id 3 --limit 100',
+		'hooks send-callbacks --callback 1041 1042',
+		'hooks send-callbacks --json',
+	],
+	flags: {
+		...databaseFlag,
+		hookId: {type: 'string', description: 'Only callbacks of this hook'},
+		callback: {type: 'string', isMultiple: true, description: 'Send exactly these callback ids, whatever their status (repeatable, or space- or comma-separated)'},
+		watch: {type: 'boolean', default: false, description: 'Keep running and send callbacks as they come, until stopped'},
+		concurrency: {type: 'string', description: 'Requests in flight at once (default 10)'},
+		limit: {type: 'string', description: 'Claim at most this many callbacks'},
+		leaseSeconds: {type: 'string', description: 'How long a claim holds if this sender dies (default 60)'},
+		timeoutSeconds: {type: 'string', description: 'Timeout of one request (default 15)'},
+		json: {type: 'boolean', default: false, description: 'Print the summary as JSON'},
+	},
+	async run(input, flags, io) {
+		const options = optionsFrom(input, flags);
+		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
+		let summary: SendSummary;
+		try {
+			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
+		} catch (error) {
+			if (isUnavailable(error)) {
+				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}`);
+			}
+
+			throw error;
+		} finally {
+			if (io.interactive) {
+				io.stdout.write('\r\u001B[K');
+			}
+
+			await httpHooks.close();
+			await sequelize.close();
+		}
+
+		if (summary.missing.length > 0) {
+			io.stderr.write(`No callback with id ${summary.missing.join(', ')}\n`);
+		}
+
+		io.stdout.write(flags['json'] ? `${JSON.stringify(summary)}\n` : `${summaryLine(summary, io.stopSignal.aborted)}\n`);
+		return summary.failed > 0 || summary.missing.length > 0 ? exitCodes.failure : exitCodes.ok;
+	},
+};

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import {render} from 'ink';
+import meow from 'meow';
+import {createElement} from 'react';
+import {redact} from '../source/store/open-database.js';
+import {exitCodes} from './command.js';
+import {DatabaseUnavailableError, openHttpHooks} from './database.js';
+import {App} from './tui/app.js';
+import {ConsoleSource} from './tui/console-source.js';
+import {plainSnapshot} from './tui/snapshot.js';
+
+const help = `
+Usage: hooks-tui [--database-url URL]
+
+The interactive console of sequelize-http-hooks: browse, create and edit hooks and signals,
+watch callbacks live and resend them. Press ? inside for the keys of each screen.
+
+Flags:
+  --database-url URL   Database URL (else DATABASE_URL, else ./http-hooks.sqlite)
+  --help               Show this help
+
+Without a terminal (piped, CI) it prints a plain snapshot of the hooks and the newest
+callbacks instead, and exits 0. NO_COLOR turns colours off.
+Exit codes: 0 ok, 2 usage, 3 database unavailable.
+
+Examples:
+  $ hooks-tui
+  $ hooks-tui --database-url postgres://user@host/app
+  $ hooks-tui --database-url ./app.sqlite | less
+`;
+
+// The console draws on the terminal's alternate screen, so the shell's own lines come back on exit.
+const enterAlternateScreen = '\u001B[?1049h\u001B[2J\u001B[H';
+const leaveAlternateScreen = '\u001B[?1049l';
+
+async function main(): Promise<number> {
+	const cli = meow(help, {
+		importMeta: import.meta,
+		flags: {databaseUrl: {type: 'string'}},
+		allowUnknownFlags: false,
+	});
+	if (cli.input.length > 0) {
+		process.stderr.write(`hooks-tui takes no arguments, got ${JSON.stringify(cli.input.join(' '))}\nRun \`hooks-tui --help\` for the flags.\n`);
+		return exitCodes.usage;
+	}
+
+	let opened;
+	try {
+		opened = await openHttpHooks(cli.flags.databaseUrl);
+	} catch (error) {
+		if (error instanceof DatabaseUnavailableError) {
+			process.stderr.write(`${error.message}\n`);
+			return exitCodes.unavailable;
+		}
+
+		throw error;
+	}
+
+	const {httpHooks, sequelize, url} = opened;
+	const source = new ConsoleSource(httpHooks, sequelize);
+	try {
+		if (!process.stdin.isTTY || !process.stdout.isTTY) {
+			process.stderr.write('hooks-tui needs a terminal on stdin and stdout; printing a snapshot of the hooks and the newest callbacks instead.\n');
+			process.stdout.write(await plainSnapshot(source));
+			return exitCodes.ok;
+		}
+
+		process.stdout.write(enterAlternateScreen);
+		try {
+			const instance = render(createElement(App, {source, location: redact(url)}));
+			const stop = () => instance.unmount();
+			process.once('SIGTERM', stop);
+			process.once('SIGHUP', stop);
+			await instance.waitUntilExit();
+		} finally {
+			process.stdout.write(leaveAlternateScreen);
+		}
+
+		return exitCodes.ok;
+	} finally {
+		await httpHooks.close();
+		await sequelize.close();
+	}
+}
+
+process.exitCode = await main();

@@ -1,0 +1,89 @@
+import type {Sequelize} from 'sequelize';
+import type {HttpHooks} from '../../source/http-hooks.js';
+import type {HookRecord} from '../../source/hooks/hook-store.js';
+import {httpMethods, type HookInput} from '../../source/hooks/validate-hook.js';
+import {
+	countByHook, countCallbacks, getCallback, newerCallbacks, pageCallbacks, requeueCallbacks,
+	type CallbackDetail, type CallbackFilter, type CallbackPage,
+} from '../../source/operations/browse-callbacks.js';
+import {contentTypes} from '../../source/payload/content-types.js';
+import {readCatalog} from '../../source/store/model-catalog.js';
+import type {SignalAttributes} from '../../source/store/models.js';
+import type {CallbackRow, CallbacksFilter} from './state/callbacks-state.js';
+import type {FormOptions} from './state/hook-form-state.js';
+
+export type HookRow = HookRecord & {waiting: number; error: number};
+export type SignalRow = SignalAttributes & {hookCount: number};
+
+function libraryFilter(filter: CallbacksFilter): CallbackFilter {
+	return {status: filter.status, hookId: filter.hookId, search: filter.search};
+}
+
+/**
+ * Everything the console reads and writes, through the library's own API (the same validation,
+ * the same reload path for running apps). Screens depend on this and nothing else.
+ */
+export class ConsoleSource {
+	constructor(readonly httpHooks: HttpHooks, readonly sequelize: Sequelize) {}
+
+	get dialect(): string {
+		return this.sequelize.getDialect();
+	}
+
+	async hooks(): Promise<HookRow[]> {
+		const [hooks, counts] = await Promise.all([this.httpHooks.listHooks(), countByHook(this.httpHooks.models)]);
+		return hooks.map(hook => ({...hook, waiting: counts.get(hook.id)?.waiting ?? 0, error: counts.get(hook.id)?.error ?? 0}));
+	}
+
+	async hook(id: number): Promise<HookRecord> {
+		return this.httpHooks.getHook(id);
+	}
+
+	async signals(): Promise<SignalRow[]> {
+		const [signals, hooks] = await Promise.all([this.httpHooks.listSignals(), this.httpHooks.listHooks()]);
+		return signals.map(signal => ({...signal, hookCount: hooks.filter(hook => hook.signals.includes(signal.name)).length}));
+	}
+
+	/** The choices of the hook form: the models apps registered, the signal table, methods, content types. */
+	async formOptions(): Promise<FormOptions> {
+		const [catalog, signals] = await Promise.all([readCatalog(this.httpHooks.models, this.sequelize), this.httpHooks.listSignals()]);
+		return {models: [...catalog.keys()].sort(), signals: signals.map(signal => signal.name), methods: httpMethods, contentTypes: ['', ...contentTypes]};
+	}
+
+	async saveHook(id: number | undefined, input: HookInput): Promise<HookRecord> {
+		return id === undefined ? this.httpHooks.createHook(input) : this.httpHooks.updateHook(id, input);
+	}
+
+	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {
+		return this.httpHooks.setHookEnabled(id, enabled);
+	}
+
+	async deleteHook(id: number): Promise<void> {
+		await this.httpHooks.deleteHook(id);
+	}
+
+	async createSignal(name: string): Promise<SignalAttributes> {
+		return this.httpHooks.createSignal(name.trim());
+	}
+
+	async pageCallbacks(filter: CallbacksFilter, options: {limit: number; beforeId?: number}): Promise<CallbackPage> {
+		return pageCallbacks(this.httpHooks.models, libraryFilter(filter), options);
+	}
+
+	async newerCallbacks(filter: CallbacksFilter, afterId: number, limit: number): Promise<CallbackRow[]> {
+		return newerCallbacks(this.httpHooks.models, libraryFilter(filter), afterId, limit);
+	}
+
+	async callback(id: number): Promise<CallbackDetail | undefined> {
+		return getCallback(this.httpHooks.models, id);
+	}
+
+	async countCallbacks(filter: CallbacksFilter): Promise<number> {
+		return countCallbacks(this.httpHooks.models, libraryFilter(filter));
+	}
+
+	/** Resend: back in the queue, due now; a running sender delivers them. */
+	async resend(selection: {ids: number[]} | {filter: CallbacksFilter}): Promise<number> {
+		return requeueCallbacks(this.httpHooks.models, 'ids' in selection ? selection : {filter: libraryFilter(selection.filter)});
+	}
+}

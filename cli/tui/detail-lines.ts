@@ -1,0 +1,72 @@
+import type {CallbackDetail} from '../../source/operations/browse-callbacks.js';
+import type {HookRow} from './console-source.js';
+import {dateTime, plural, wrapLines} from './format.js';
+import {maskHeaderJson, maskHeaderText} from './mask-headers.js';
+import type {Theme} from './theme.js';
+
+/** One line of a detail pane. */
+export type DetailLine = {text: string; color?: string; bold?: boolean; dim?: boolean};
+
+const labelWidth = 13;
+
+function field(label: string, value: string, width: number): DetailLine[] {
+	const [first = '', ...rest] = wrapLines(value, Math.max(10, width - labelWidth));
+	return [{text: `${label.padEnd(labelWidth)}${first}`}, ...rest.map(line => ({text: `${' '.repeat(labelWidth)}${line}`}))];
+}
+
+function section(title: string, body: string[], width: number): DetailLine[] {
+	return [
+		{text: ''},
+		{text: title, bold: true},
+		...(body.length === 0 ? [{text: '  (none)', dim: true}] : body.flatMap(line => wrapLines(line, Math.max(10, width - 2)).map(text => ({text: `  ${text}`})))),
+	];
+}
+
+/** A payload as people read it: JSON pretty-printed, anything else as stored. */
+export function readablePayload(payload: string | null): string[] {
+	if (payload === null || payload === '') {
+		return [];
+	}
+
+	try {
+		return JSON.stringify(JSON.parse(payload), null, 2).split('\n');
+	} catch {
+		return payload.split(/\r?\n/);
+	}
+}
+
+export function hookDetailLines(hook: HookRow, width: number, theme: Theme): DetailLine[] {
+	return [
+		{text: `Hook ${hook.id} · ${hook.name} · ${hook.enabled ? 'enabled' : 'disabled'}`, bold: true, color: theme.enabled(hook.enabled)},
+		...field('Model', hook.model, width),
+		...field('Signals', hook.signals.join(', '), width),
+		...field('Request', `${hook.httpMethod} ${hook.targetUrl} · ${hook.contentType ?? 'no content type'}`, width),
+		...(hook.serializerClass ? field('Serializer', hook.serializerClass, width) : []),
+		...field('Secret', hook.secret ? 'set (hidden); requests are signed' : 'none', width),
+		...field('Queue', `${hook.waiting} waiting · ${hook.error} error`, width),
+		...field('Changed', `${dateTime(hook.updatedAt)} (created ${dateTime(hook.createdAt)})`, width),
+		...section('Headers', hook.headers.trim() === '' ? [] : maskHeaderText(hook.headers).split('\n'), width),
+		...section('Payload template', hook.payloadTemplate ? hook.payloadTemplate.split(/\r?\n/) : [hook.serializerClass ? `(serializer ${hook.serializerClass})` : '(the default payload)'], width),
+	];
+}
+
+export function callbackDetailLines(callback: CallbackDetail, width: number, theme: Theme): DetailLine[] {
+	const attempts = callback.attemptRows.flatMap(attempt => {
+		const outcome = attempt.statusCode === null ? 'no response' : `HTTP ${attempt.statusCode}`;
+		return [
+			`#${attempt.attempt}  ${dateTime(attempt.startedAt)} · ${attempt.durationMs} ms · ${outcome}${attempt.error ? ` · ${attempt.error}` : ''}`,
+			...(attempt.responseBody ? [`    response: ${attempt.responseBody.replaceAll(/\s+/g, ' ').slice(0, 2000)}`] : []),
+		];
+	});
+	return [
+		{text: `Callback ${callback.id} · ${callback.status} · ${plural(callback.attempts, 'attempt')}`, bold: true, color: theme.status(callback.status)},
+		...field('Status', callback.statusDetails || '—', width),
+		...field('Hook', `${callback.hookName}${callback.hookId === null ? ' (deleted)' : ` (id ${callback.hookId})`} · ${callback.eventType}${callback.model ? ` on ${callback.model}${callback.objectId === null ? '' : ` ${callback.objectId}`}` : ''}`, width),
+		...field('Request', `${callback.httpMethod} ${callback.targetUrl} · ${callback.contentType ?? 'no content type'}`, width),
+		...field('Webhook id', callback.webhookId, width),
+		...field('Created', `${dateTime(callback.createdAt)}${callback.status === 'waiting' && callback.nextAttemptAt ? ` · next attempt ${dateTime(callback.nextAttemptAt)}` : ''}`, width),
+		...section('Headers', maskHeaderJson(callback.headers), width),
+		...section('Payload', readablePayload(callback.payload), width),
+		...section(`Attempts (${callback.attemptRows.length})`, attempts, width),
+	];
+}

@@ -1,0 +1,174 @@
+import {Box, Text} from 'ink';
+import {useCallback, useEffect, useMemo, useState} from 'react';
+import {ListView} from '../components/list-view.js';
+import {PaneTitle} from '../components/pane-title.js';
+import {ScrollView} from '../components/scroll-view.js';
+import {useConsole} from '../console-context.js';
+import type {HookRow} from '../console-source.js';
+import {describeError} from '../describe-error.js';
+import {hookDetailLines} from '../detail-lines.js';
+import {cells, columnWidths, headerLine, type Column} from '../columns.js';
+import {plural} from '../format.js';
+import {useInterval} from '../hooks/use-interval.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useReportContexts} from '../hooks/use-report-contexts.js';
+import {useStore, useValue} from '../hooks/use-store.js';
+import type {Action, Context} from '../keymap.js';
+import {initialList, settle} from '../state/list-state.js';
+import {navigationMoves, scrolled} from '../state/navigation.js';
+import {rowListReducer, type RowList} from '../state/row-list-state.js';
+import type {CallbacksFilter} from '../state/callbacks-state.js';
+import {globalActions, type ScreenProps} from './screen-props.js';
+
+type Props = ScreenProps & {
+	/** Put the cursor on this hook at the next read (after a save). */
+	selectId?: number;
+	onOpenForm(hook: 'new' | number): void;
+	onCallbacksOf(filter: CallbacksFilter): void;
+};
+
+/** The list takes the rows it needs, up to half the height; the detail pane the rest. */
+export function hooksLayout(height: number, hookCount: number) {
+	const listRows = Math.min(Math.max(3, hookCount), Math.max(2, Math.floor((height - 3) / 2)));
+	return {listRows, detailRows: Math.max(1, height - 3 - listRows)};
+}
+
+const columns: Column[] = [
+	{title: 'ID', width: 4, align: 'right'},
+	{title: 'NAME', flex: 25, min: 10},
+	{title: 'MODEL', width: 10},
+	{title: 'SIGNALS', flex: 30, min: 12},
+	{title: 'STATE', width: 8},
+	{title: 'WAITING', width: 7, align: 'right'},
+	{title: 'ERROR', width: 5, align: 'right'},
+	{title: 'METHOD URL', flex: 45, min: 16},
+];
+
+/** Hooks: the list with queue counts, a detail pane, and the keys to create, edit, enable and delete. */
+export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, selectId, onOpenForm, onCallbacksOf}: Props) {
+	const {source, theme, notify, confirm} = useConsole();
+	const [state, dispatch, getState] = useStore(rowListReducer<HookRow>, (): RowList<HookRow> => ({rows: [], list: initialList(0, 3)}));
+	const {listRows, detailRows} = hooksLayout(height, state.rows.length);
+	const [loaded, setLoaded] = useState(false);
+	const [pane, setPane, getPane] = useValue<'list' | 'detail'>('list');
+	const [detailOffset, setDetailOffset] = useValue(0);
+	const hook = state.rows[state.list.cursor];
+
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	useEffect(() => setDetailOffset(0), [hook?.id]);
+
+	const reload = useCallback(async (select?: number) => {
+		try {
+			dispatch({type: 'rows', rows: await source.hooks(), select});
+			setLoaded(true);
+		} catch (error) {
+			notify(describeError(error), 'error');
+		}
+	}, [source, notify, dispatch]);
+
+	useEffect(() => {
+		if (visible) {
+			void reload(selectId);
+		}
+	}, [visible, selectId, reload]);
+	useInterval(() => void reload(), visible ? refreshMs : undefined);
+
+	const widths = columnWidths(columns, width - 2);
+	const lines = useMemo(() => hook ? hookDetailLines(hook, width, theme) : [], [hook, width, theme]);
+	const maxOffset = Math.max(0, lines.length - detailRows);
+	const contexts: Context[] = [pane, 'navigate', 'hooks', 'global'];
+	useReportContexts(contexts, onContexts, isActive);
+
+	const act = async (action: Action) => {
+		const pane = getPane();
+		const {rows, list} = getState();
+		const hook = rows[list.cursor];
+		if (globalActions.has(action)) {
+			onGlobal(action);
+			return;
+		}
+
+		const move = navigationMoves[action];
+		if (move) {
+			if (pane === 'list') {
+				dispatch({type: 'move', move: {type: move}});
+			} else {
+				setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset));
+			}
+
+			return;
+		}
+
+		switch (action) {
+			case 'open': setPane('detail'); return;
+			case 'switchPane': setPane(pane === 'list' ? 'detail' : 'list'); return;
+			case 'back': setPane('list'); return;
+			case 'newHook': onOpenForm('new'); return;
+			default: break;
+		}
+
+		if (!hook) {
+			notify('No hook here yet: press n to create one', 'info');
+			return;
+		}
+
+		switch (action) {
+			case 'editHook': onOpenForm(hook.id); break;
+			case 'hookCallbacks': onCallbacksOf({hookId: hook.id, hookName: hook.name}); break;
+			case 'toggleHook': {
+				const changed = await source.setHookEnabled(hook.id, !hook.enabled);
+				notify(`Hook "${changed.name}" ${changed.enabled ? 'enabled' : 'disabled'}; running apps follow within seconds`, 'success');
+				await reload();
+				break;
+			}
+
+			case 'deleteHook': {
+				const queued = hook.waiting + hook.error;
+				confirm(`Delete hook "${hook.name}" (id ${hook.id})?${queued > 0 ? ` Its ${plural(queued, 'waiting or failed callback')} stay, without a hook.` : ''}`, async () => {
+					await source.deleteHook(hook.id);
+					notify(`Hook "${hook.name}" deleted`, 'success');
+					await reload();
+				});
+				break;
+			}
+
+			default: break;
+		}
+	};
+
+	useKeys(contexts, {
+		onAction(action) {
+			act(action).catch(error => notify(describeError(error), 'error'));
+		},
+	}, isActive);
+
+	return (
+		<Box flexDirection="column" height={height} display={visible ? 'flex' : 'none'}>
+			<PaneTitle title={`Hooks (${state.rows.length})`} focused={pane === 'list'} width={width}/>
+			<ListView
+				items={state.rows}
+				state={settle({...state.list, height: listRows})}
+				isFocused={pane === 'list'}
+				header={headerLine(columns, widths)}
+				empty={loaded ? 'No hooks yet: press n to create one.' : 'Loading…'}
+				idOf={row => row.id}
+				renderItem={row => {
+					const [id, name, model, signals, enabled, waiting, error, request] = cells(columns, widths, [
+						String(row.id), row.name, row.model, row.signals.join(','), row.enabled ? 'enabled' : 'disabled', String(row.waiting), String(row.error), `${row.httpMethod} ${row.targetUrl}`,
+					]);
+					return (
+						<>
+							{`${id}  ${name}  ${model}  ${signals}  `}
+							<Text color={theme.enabled(row.enabled)}>{enabled}</Text>
+							{`  ${waiting}  `}
+							<Text color={row.error > 0 ? theme.status('error') : undefined}>{error}</Text>
+							{`  ${request}`}
+						</>
+					);
+				}}
+			/>
+			<PaneTitle title={hook ? `Hook ${hook.id}: ${hook.name}` : 'Details'} focused={pane === 'detail'} width={width} right={lines.length > detailRows ? `${detailOffset + 1}-${Math.min(lines.length, detailOffset + detailRows)} of ${lines.length}` : ''}/>
+			<ScrollView lines={lines} offset={Math.min(detailOffset, maxOffset)} height={detailRows}/>
+		</Box>
+	);
+}

@@ -1,0 +1,103 @@
+import {Box, Text} from 'ink';
+import {useCallback, useEffect} from 'react';
+import {ListView} from '../components/list-view.js';
+import {PaneTitle} from '../components/pane-title.js';
+import {PromptLine} from '../components/prompt-line.js';
+import {useConsole} from '../console-context.js';
+import type {SignalRow} from '../console-source.js';
+import {describeError} from '../describe-error.js';
+import {cell} from '../format.js';
+import {useInterval} from '../hooks/use-interval.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useReportContexts} from '../hooks/use-report-contexts.js';
+import {useStore, useValue} from '../hooks/use-store.js';
+import type {Action, Context} from '../keymap.js';
+import {initialList, settle} from '../state/list-state.js';
+import {navigationMoves} from '../state/navigation.js';
+import {rowListReducer, type RowList} from '../state/row-list-state.js';
+import {globalActions, type ScreenProps} from './screen-props.js';
+
+const header = `${cell('NAME', 32)}  ${cell('KIND', 8)}  ${cell('HOOKS', 5, 'right')}`;
+
+/** Signals: the built-in ones and the app's custom ones, and a prompt to add a custom signal. */
+export function SignalsScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts}: ScreenProps) {
+	const {source, notify} = useConsole();
+	const listRows = Math.max(1, height - 3);
+	const [state, dispatch] = useStore(rowListReducer<SignalRow>, (): RowList<SignalRow> => ({rows: [], list: initialList(0, listRows)}));
+	const [prompt, setPrompt, getPrompt] = useValue<{value: string; error?: string} | undefined>(undefined);
+
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	const reload = useCallback(async (select?: number) => {
+		try {
+			dispatch({type: 'rows', rows: await source.signals(), select});
+		} catch (error) {
+			notify(describeError(error), 'error');
+		}
+	}, [source, notify, dispatch]);
+	useEffect(() => {
+		if (visible) {
+			void reload();
+		}
+	}, [visible, reload]);
+	useInterval(() => void reload(), visible ? refreshMs : undefined);
+
+	const contexts: Context[] = prompt ? ['prompt'] : ['navigate', 'signals', 'global'];
+	useReportContexts(contexts, onContexts, isActive);
+
+	const submit = async (name: string) => {
+		try {
+			const signal = await source.createSignal(name);
+			setPrompt(undefined);
+			notify(`Signal "${signal.name}" is ready; hooks can use it`, 'success');
+			await reload(signal.id);
+		} catch (error) {
+			setPrompt({value: name, error: describeError(error)});
+		}
+	};
+
+	useKeys(contexts, {
+		onAction(action) {
+			const prompt = getPrompt();
+			if (prompt) {
+				if (action === 'submit') {
+					void submit(prompt.value);
+				} else if (action === 'dismiss') {
+					setPrompt(undefined);
+				} else if (action === 'deleteBack') {
+					setPrompt(current => current && {value: current.value.slice(0, -1)});
+				}
+
+				return;
+			}
+
+			if (globalActions.has(action)) {
+				onGlobal(action);
+			} else if (action === 'newSignal') {
+				setPrompt({value: ''});
+			} else if (navigationMoves[action]) {
+				dispatch({type: 'move', move: {type: navigationMoves[action]}});
+			}
+		},
+		onText(text) {
+			setPrompt(current => current && {value: current.value + text.replaceAll(/[\r\n]/g, '')});
+		},
+	}, isActive);
+
+	return (
+		<Box flexDirection="column" height={height} display={visible ? 'flex' : 'none'}>
+			<PaneTitle title={`Signals (${state.rows.length})`} focused={!prompt} width={width}/>
+			<ListView
+				items={state.rows}
+				state={settle({...state.list, height: listRows})}
+				isFocused={!prompt}
+				header={header}
+				empty="Loading…"
+				idOf={row => row.id}
+				renderItem={row => `${cell(row.name, 32)}  ${cell(row.builtIn ? 'built-in' : 'custom', 8)}  ${cell(String(row.hookCount), 5, 'right')}`}
+			/>
+			{prompt
+				? <PromptLine label="New signal" value={prompt.value} error={prompt.error}/>
+				: <Text dimColor wrap="truncate-end"> Custom signals are dotted words, e.g. orders.shipped; the app sends them with defineSignal().</Text>}
+		</Box>
+	);
+}

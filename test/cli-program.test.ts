@@ -1,0 +1,102 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import {commands} from '../cli/commands/index.js';
+import {runHooks} from './helpers/run-cli.js';
+
+const operations = ['monitor-callbacks', 'delete-old-callbacks', 'list-hooks', 'list-callbacks'];
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('hooks --help lists every command with its summary', async t => {
+	const {code, stdout} = await runHooks(['--help']);
+	t.is(code, 0);
+	for (const command of commands) {
+		t.regex(stdout, new RegExp(`^ {2}${command.name} +${escape(command.summary)}$`, 'm'));
+	}
+
+	t.true(operations.every(name => commands.some(command => command.name === name)));
+	t.regex(stdout, /monitor-callbacks uses the monitoring-plugin codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN/);
+});
+
+test('hooks <command> --help shows the usage, every flag and examples', async t => {
+	const results = await Promise.all(operations.map(async name => runHooks([name, '--help'])));
+	for (const [index, name] of operations.entries()) {
+		const {code, stdout} = results[index]!;
+		const command = commands.find(candidate => candidate.name === name)!;
+		t.is(code, 0);
+		t.true(stdout.startsWith(`Usage: hooks ${command.usage}\n`), stdout);
+		for (const [flag, spec] of Object.entries(command.flags)) {
+			t.regex(stdout, new RegExp(`^ {2}--${kebab(flag)} +${escape(spec.description)}$`, 'm'));
+		}
+
+		t.regex(stdout, /\nExamples:\n {2}\$ hooks /);
+	}
+});
+
+test('an unknown flag is a usage error: exit 2, nothing on stdout', async t => {
+	const results = await Promise.all([
+		runHooks(['monitor-callbacks', '--status', 'error', '--bogus']),
+		runHooks(['delete-old-callbacks', '3', '--dryrun']),
+		runHooks(['list-hooks', '--verbose']),
+		runHooks(['list-callbacks', '--state', 'error']),
+	]);
+	for (const [index, result] of results.entries()) {
+		t.is(result.code, 2, operations[index]);
+		t.is(result.stdout, '');
+		t.regex(result.stderr, /Unknown flag/);
+	}
+});
+
+test('list-callbacks: a bad status or number is a usage error naming the value', async t => {
+	const [status, limit, hookId] = await Promise.all([
+		runHooks(['list-callbacks', '--status', 'failed']),
+		runHooks(['list-callbacks', '--limit', '0']),
+		runHooks(['list-callbacks', '--hook-id', 'pets']),
+	]);
+	t.deepEqual([status.code, limit.code, hookId.code], [2, 2, 2]);
+	t.true(status.stderr.startsWith('Status "failed" is not one of waiting, sending, sent, error\n'), status.stderr);
+	t.true(limit.stderr.startsWith('--limit "0" is not a positive integer\n'), limit.stderr);
+	t.true(hookId.stderr.startsWith('--hook-id "pets" is not a positive integer\n'), hookId.stderr);
+});
+
+test('an unreachable or unusable database: exit 3, one line, no stack trace', async t => {
+	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-cli-'));
+	try {
+		const refused = 'postgres://nobody:secret-password@127.0.0.1:1/app';
+		const empty = path.join(directory, 'empty.sqlite');
+		const [monitor, monitorJson, list, remove, unsupported, unmigrated, fromEnvironment] = await Promise.all([
+			runHooks(['monitor-callbacks', '--status', 'error', '--database-url', refused]),
+			runHooks(['monitor-callbacks', '--status', 'error', '--json', '--database-url', refused]),
+			runHooks(['list-hooks', '--database-url', refused]),
+			runHooks(['delete-old-callbacks', '30', '--database-url', refused]),
+			runHooks(['list-callbacks', '--database-url', 'mysql://root@127.0.0.1/app']),
+			runHooks(['monitor-callbacks', '--status', 'waiting', '--database-url', empty]),
+			runHooks(['list-hooks'], {DATABASE_URL: refused}),
+		]);
+
+		// The monitor answers where a monitoring system reads: one UNKNOWN line on stdout.
+		t.is(monitor.code, 3);
+		t.regex(monitor.stdout, /^CALLBACKS UNKNOWN - Cannot connect to the database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/app: .*ECONNREFUSED.*\n$/);
+		t.is(monitor.stderr, '');
+		t.like(JSON.parse(monitorJson.stdout), {level: 'unknown'});
+		t.is(monitorJson.code, 3);
+		t.is(unmigrated.code, 3);
+		t.regex(unmigrated.stdout, /^CALLBACKS UNKNOWN - The database .*empty\.sqlite lacks the library's tables .*run `hooks migrate` first\n$/);
+
+		for (const result of [list, remove, unsupported, fromEnvironment]) {
+			t.is(result.code, 3, result.stderr);
+			t.is(result.stdout, '');
+			t.is(result.stderr.split('\n').length, 2, result.stderr);
+			t.notRegex(result.stderr, /\n\s+at /);
+			t.false(result.stderr.includes('secret-password'));
+		}
+
+		t.regex(list.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/app: /);
+		t.regex(fromEnvironment.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@/);
+		t.regex(unsupported.stderr, /"mysql:\/\/root@127\.0\.0\.1\/app" is not supported/);
+	} finally {
+		rmSync(directory, {recursive: true, force: true});
+	}
+});

@@ -1,0 +1,93 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {Op} from 'sequelize';
+import {startReceiver} from '../fixtures/receiver.js';
+import {connectHttpHooks} from '../source/index.js';
+import {eventually} from './helpers/callbacks.js';
+import {dialectTest} from './helpers/dialect-test.js';
+import {insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
+
+type Child = {process: ChildProcess; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>};
+
+/** `hooks send-callbacks …` as a child process we can signal. */
+function startSender(args: string[]): Child {
+	const {DATABASE_URL: _ignored, ...environment} = process.env;
+	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', ...args], {cwd: repoRoot, env: environment});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', chunk => {
+		stdout += String(chunk);
+	});
+	child.stderr.on('data', chunk => {
+		stderr += String(chunk);
+	});
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>(resolve => {
+		child.on('exit', (code, signal) => resolve({code, signal, stdout, stderr}));
+	});
+	return {process: child, exited};
+}
+
+const count = 40;
+
+dialectTest('a sender killed with SIGKILL mid-batch loses nothing: after its lease, another run delivers every callback', async (t, database) => {
+	// Slow answers: the sender is killed with requests in flight and claimed callbacks queued.
+	const receiver = await startReceiver(() => ({status: 200, delayMs: 400}));
+	try {
+		const httpHooks = await connectHttpHooks(database.sequelize);
+		await insertCallbacks(httpHooks.models, count, {targetUrl: receiver.url, nextAttemptAt: new Date()});
+
+		const sender = startSender(['--database-url', database.url, '--concurrency', '4', '--lease-seconds', '2']);
+		await receiver.waitFor(6, 60_000);
+		sender.process.kill('SIGKILL');
+		const killed = await sender.exited;
+		t.is(killed.signal, 'SIGKILL');
+
+		const held = await httpHooks.models.Callback.findAll({where: {status: 'sending'}});
+		t.true(held.length > 0, 'the dead sender still holds claims');
+		t.true(held.every(callback => callback.lockedBy !== null && callback.leaseUntil !== null));
+		const sentBefore = await httpHooks.models.Callback.count({where: {status: 'sent'}});
+		t.true(sentBefore < count, 'killed before it was done');
+
+		// Once the dead sender's leases have run out, a new run takes its callbacks over.
+		receiver.respond(() => ({status: 200}));
+		await eventually(async () => (await httpHooks.models.Callback.count({where: {status: 'sending', leaseUntil: {[Op.gte]: new Date()}}})) === 0 ? true : undefined, 30_000, 'the leases to run out');
+		const rerun = await runHooks(['send-callbacks', '--database-url', database.url, '--json']);
+		t.is(rerun.code, 0, rerun.stderr);
+		t.like(JSON.parse(rerun.stdout), {sent: count - sentBefore, failed: 0});
+
+		t.is(await httpHooks.models.Callback.count({where: {status: 'sent'}}), count, 'every callback delivered');
+		const all = await httpHooks.models.Callback.findAll();
+		const received = new Set(receiver.requests.map(request => request.headers['webhook-id']));
+		t.true(all.every(callback => received.has(callback.webhookId)), 'every webhook-id reached the receiver');
+	} finally {
+		await receiver.close();
+	}
+});
+
+dialectTest('SIGTERM stops a --watch sender cleanly: requests under way finish, the rest is given back', async (t, database) => {
+	const receiver = await startReceiver(() => ({status: 200, delayMs: 300}));
+	try {
+		const httpHooks = await connectHttpHooks(database.sequelize);
+		await insertCallbacks(httpHooks.models, count, {targetUrl: receiver.url, nextAttemptAt: new Date()});
+
+		const sender = startSender(['--database-url', database.url, '--concurrency', '2', '--watch', '--json']);
+		await receiver.waitFor(1, 60_000);
+		sender.process.kill('SIGTERM');
+		const stopped = await sender.exited;
+		t.is(stopped.code, 0, stopped.stderr);
+		const summary = JSON.parse(stopped.stdout) as {claimed: number; sent: number};
+		t.true(summary.sent >= 1 && summary.sent < count, `sent ${summary.sent} before stopping`);
+
+		t.is(await httpHooks.models.Callback.count({where: {status: 'sending'}}), 0, 'no claim left behind');
+		t.is(await httpHooks.models.Callback.count({where: {lockedBy: {[Op.ne]: null}}}), 0);
+		t.is(await httpHooks.models.Callback.count({where: {status: 'sent'}}), summary.sent, 'what it answered for was written');
+		t.is(await httpHooks.models.Callback.count({where: {status: 'waiting'}}), count - summary.sent);
+		t.is(receiver.requests.length, summary.sent, 'every request it started, it finished and recorded');
+
+		receiver.respond(() => ({status: 200}));
+		const rest = await runHooks(['send-callbacks', '--database-url', database.url, '--json']);
+		t.like(JSON.parse(rest.stdout), {sent: count - summary.sent});
+		t.is(new Set(receiver.requests.map(request => request.headers['webhook-id'])).size, count);
+	} finally {
+		await receiver.close();
+	}
+});

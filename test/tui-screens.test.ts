@@ -1,0 +1,280 @@
+import type {ExecutionContext} from 'ava';
+import {render} from 'ink-testing-library';
+import {createElement} from 'react';
+import {App} from '../cli/tui/app.js';
+import {ConsoleSource} from '../cli/tui/console-source.js';
+import {createTheme} from '../cli/tui/theme.js';
+import {connectHttpHooks, registerHttpHooks} from '../source/index.js';
+import {defineAppModels} from './helpers/app.js';
+import type {TestDatabase} from './helpers/database.js';
+import {dialectTest} from './helpers/dialect-test.js';
+
+const keys = {
+	up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', escape: '\u001B', tab: '\t',
+	ctrlS: '\u0013', backspace: '\u007F',
+};
+
+/** An app that registered its models and makes callbacks, and the console on its own connection. */
+async function consoleOn(database: TestDatabase) {
+	const {Owner, Pet} = await defineAppModels(database.sequelize);
+	const app = await registerHttpHooks(database.sequelize);
+	const connection = database.open();
+	const tool = await connectHttpHooks(connection, {migrate: false});
+	return {
+		app, Owner, Pet, tool, source: new ConsoleSource(tool, connection),
+		async close() {
+			await tool.close();
+			await app.close();
+		},
+	};
+}
+
+type Ui = ReturnType<typeof render> & {rows: number; frame(): string};
+
+/** The console on a 100x`rows` screen, once it listens to keys (its footer shows them). */
+async function show(t: ExecutionContext, source: ConsoleSource, rows = 30): Promise<Ui> {
+	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, theme: createTheme({})}));
+	const ui = Object.assign(instance, {rows, frame: () => instance.lastFrame() ?? ''});
+	resize(ui, rows);
+	await until(t, ui, frame => frame.includes('? help · q quit'), 'its footer');
+	return ui;
+}
+
+function resize(ui: Ui, rows: number) {
+	ui.rows = rows;
+	Object.defineProperty(ui.stdout, 'rows', {value: rows, configurable: true});
+	ui.stdout.emit('resize');
+}
+
+const tick = async () => new Promise(resolve => setTimeout(resolve, 15));
+
+/** Press keys one at a time, with a tick before and after each (Ink reads input asynchronously). */
+async function press(ui: Ui, ...inputs: string[]) {
+	for (const input of inputs) {
+		await tick();
+		ui.stdin.write(input);
+		await tick();
+	}
+}
+
+/** Wait for the screen to show something; fails with the last frame after a generous deadline. */
+async function until(t: ExecutionContext, ui: Ui, check: (frame: string) => boolean, what: string) {
+	const deadline = Date.now() + 15_000;
+	while (!check(ui.frame())) {
+		if (Date.now() > deadline) {
+			t.log(ui.frame());
+			throw new Error(`the console never showed ${what}`);
+		}
+
+		await tick();
+	}
+
+	const lines = ui.frame().split('\n').length;
+	t.true(lines <= ui.rows - 1, `a frame of ${lines} lines in a terminal of ${ui.rows}`);
+}
+
+const selectedLine = (ui: Ui) => ui.frame().split('\n').find(line => line.startsWith('›')) ?? '';
+
+dialectTest('hooks screen: each hook with its queue; Space disables, d deletes after asking', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, Pet, tool, source} = setup;
+	const hook = await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets', headers: 'api-key: 12345\nX-Env: prod'});
+	await Pet.create({name: 'Rex'});
+	await Pet.create({name: 'Max'});
+	await app.models.Callback.update({status: 'error'}, {where: {objectId: '1'}});
+	const ui = await show(t, source);
+	try {
+		await until(t, ui, frame => /pets +Pet +afterCreate +enabled +1 +1 +POST http:\/\/127\.0\.0\.1/.test(frame), 'the hook with 1 waiting and 1 error');
+		t.regex(ui.frame(), /api-key: ••••••••/);
+		t.notRegex(ui.frame(), /12345/);
+		t.regex(ui.frame(), /X-Env: prod/);
+
+		await press(ui, ' ');
+		await until(t, ui, frame => /pets +Pet +afterCreate +disabled/.test(frame), 'the hook disabled');
+		t.false((await tool.getHook(hook.id)).enabled);
+
+		await press(ui, 'd');
+		await until(t, ui, frame => frame.includes('Delete hook "pets" (id 1)? Its 2 waiting or failed callbacks stay, without a hook.'), 'the question');
+		await press(ui, 'n');
+		await until(t, ui, frame => frame.includes('Nothing changed'), 'the answer taken');
+		t.is((await tool.listHooks()).length, 1);
+
+		await press(ui, 'd');
+		await until(t, ui, frame => frame.includes('[y/n]'), 'the question again');
+		await press(ui, 'y');
+		await until(t, ui, frame => frame.includes('No hooks yet'), 'the empty list');
+		t.deepEqual(await tool.listHooks(), []);
+		t.is(await app.models.Callback.count(), 2, 'callbacks stay');
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('hook form: created through the form, the library\'s error beside its field; then edited', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {tool, source} = setup;
+	const ui = await show(t, source);
+	try {
+		await until(t, ui, frame => frame.includes('No hooks yet'), 'the empty hooks screen');
+		await press(ui, 'n');
+		await until(t, ui, frame => frame.includes('New hook') && frame.includes('orders') === false && /Model +Note/.test(frame), 'the form');
+		await press(ui, 'pet watch', keys.tab, keys.right, keys.right, keys.tab, ' ', keys.tab, 'ftp://x', keys.ctrlS);
+		await until(t, ui, frame => frame.includes('✗ Target URL "ftp://x" must use http or https, not "ftp"'), 'the URL error');
+		const lines = ui.frame().split('\n');
+		const urlLine = lines.findIndex(line => /▶ Target URL +ftp:\/\/x/.test(line));
+		t.regex(lines[urlLine + 1]!, /^ +✗ Target URL/, 'the error is right under its field');
+		t.deepEqual(await tool.listHooks(), []);
+
+		await press(ui, ...Array.from({length: 7}, () => keys.backspace), 'http://127.0.0.1:9/watch', keys.tab, keys.tab, keys.tab, 'X-Token: abc', keys.enter, 'X-Env: test', keys.ctrlS);
+		await until(t, ui, frame => frame.includes('Hook "pet watch" created (id 1)'), 'the hook saved');
+		await until(t, ui, frame => /› +1 +pet watch +Pet +afterCreate +enabled/.test(frame), 'the new hook in the list');
+		const [hook] = await tool.listHooks();
+		t.like(hook, {name: 'pet watch', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/watch', httpMethod: 'POST', contentType: 'application/json', headers: 'X-Token: abc\nX-Env: test', enabled: true});
+
+		await press(ui, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 1: pet watch') && /Name +pet watch/.test(frame), 'the edit form');
+		await press(ui, keys.down, keys.down, keys.down, keys.down, keys.right);
+		await until(t, ui, frame => /▶ Method +‹ PUT ›/.test(frame), 'PUT chosen');
+		await press(ui, keys.escape);
+		await until(t, ui, frame => frame.includes('Leave the form and lose the changes?'), 'the question before losing changes');
+		await press(ui, 'n');
+		await press(ui, keys.ctrlS);
+		await until(t, ui, frame => frame.includes('Hook "pet watch" saved (id 1)'), 'the hook saved');
+		t.is((await tool.getHook(1)).httpMethod, 'PUT');
+		t.is((await tool.getHook(1)).headers, 'X-Token: abc\nX-Env: test');
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('signals screen: add a custom signal, the library\'s error beside the prompt', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {tool, source} = setup;
+	const ui = await show(t, source);
+	try {
+		await press(ui, '2');
+		await until(t, ui, frame => /afterCreate +built-in +0/.test(frame), 'the built-in signals');
+		await press(ui, 'n', 'bad name!', keys.enter);
+		await until(t, ui, frame => frame.includes('New signal: bad name!') && frame.includes('✗ Signal name "bad name!" is not valid'), 'the error');
+		await press(ui, ...Array.from({length: 9}, () => keys.backspace), 'orders.shipped', keys.enter);
+		await until(t, ui, frame => frame.includes('Signal "orders.shipped" is ready') && /› orders\.shipped +custom +0/.test(frame), 'the new signal');
+		t.like((await tool.listSignals()).find(signal => signal.name === 'orders.shipped'), {builtIn: false});
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('callbacks screen: newest first, filter by status and text, details, resend one and all', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, Pet, Owner, tool, source} = setup;
+	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets', headers: 'Authorization: Bearer s3cr3t'});
+	await app.createHook({name: 'owners', model: 'Owner', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/owners'});
+	for (const name of ['Rex', 'Max', 'Bo']) {
+		await Pet.create({name});
+	}
+
+	await Owner.create({name: 'Ann'});
+	await app.models.Callback.update({status: 'error', statusDetails: 'status_code:503', attempts: 1}, {where: {id: 2}});
+	await app.models.Attempt.create({callbackId: 2, attempt: 1, startedAt: new Date(), durationMs: 31, statusCode: 503, error: null, responseBody: 'try later'});
+	const ui = await show(t, source);
+	try {
+		await press(ui, '3');
+		await until(t, ui, frame => /› +4 .* waiting +owners +created/.test(frame) && /Callback 4 · waiting · 0 attempts/.test(frame), 'the newest callback and its details');
+		const ids = ui.frame().split('\n').map(line => /^[› ] +(\d+) /.exec(line)?.[1]).filter(Boolean);
+		t.deepEqual(ids, ['4', '3', '2', '1']);
+
+		await press(ui, 's');
+		await until(t, ui, frame => frame.includes('Status: waiting') && !/ 2 .* error /.test(frame) && / 3 .* waiting /.test(frame), 'waiting only');
+		await press(ui, 's', 's', 's');
+		await until(t, ui, frame => frame.includes('Status: error') && /› +2 .* error +pets/.test(frame) && /Status +status_code:503/.test(frame), 'errors only');
+		t.regex(ui.frame(), /Authorization: Bearer ••••••••/);
+		t.notRegex(ui.frame(), /s3cr3t/);
+		await press(ui, keys.tab, 'G');
+		await until(t, ui, frame => /#1 .* · 31 ms · HTTP 503/.test(frame) && frame.includes('response: try later'), 'the attempt, at the end of the detail pane');
+		await press(ui, keys.escape);
+
+		await press(ui, 'r');
+		await until(t, ui, frame => frame.includes('Callback 2 queued again, due now'), 'the resend');
+		t.like((await tool.models.Callback.findByPk(2))?.get({plain: true}), {status: 'waiting', statusDetails: 'requeued by hand'});
+		await until(t, ui, frame => frame.includes('No callbacks (status error).'), 'the error list emptied');
+
+		await press(ui, 'x', '/', 'owners', keys.enter);
+		await until(t, ui, frame => frame.includes('Search: "owners"') && / 4 .* owners /.test(frame) && !/ 3 .* pets /.test(frame), 'the search');
+
+		await app.models.Callback.update({status: 'error'}, {where: {id: [1, 3]}});
+		await press(ui, 'x', 's', 's', 's', 's');
+		await until(t, ui, frame => frame.includes('Status: error') && / 3 .* error /.test(frame) && / 1 .* error /.test(frame), 'two errors');
+		await press(ui, 'R');
+		await until(t, ui, frame => frame.includes('Resend all 2 callbacks (status error)?'), 'the count in the question');
+		await press(ui, 'y');
+		await until(t, ui, frame => frame.includes('2 callbacks queued again'), 'the resend of all');
+		t.deepEqual((await tool.models.Callback.findAll({order: [['id', 'ASC']]})).map(row => row.status), ['waiting', 'waiting', 'waiting', 'waiting']);
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('callbacks screen: the cursor stays on its row as new callbacks arrive; the frame fits the terminal', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, Pet, source} = setup;
+	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	for (let index = 0; index < 5; index++) {
+		await Pet.create({name: `pet ${index}`});
+	}
+
+	const ui = await show(t, source);
+	try {
+		await press(ui, '3');
+		await until(t, ui, frame => /› +5 /.test(frame), 'the list');
+		await press(ui, 'j', 'j');
+		await until(t, ui, frame => /› +3 /.test(frame), 'the cursor on 3');
+		for (let index = 0; index < 3; index++) {
+			await Pet.create({name: `new ${index}`});
+		}
+
+		await until(t, ui, frame => / 8 .* waiting/.test(frame), 'the new rows');
+		t.regex(selectedLine(ui), /^› +3 /);
+
+		resize(ui, 14);
+		await until(t, ui, frame => frame.split('\n').length <= 13, 'the smaller frame');
+		t.regex(selectedLine(ui), /^› +3 /);
+		await press(ui, 'p');
+		await until(t, ui, frame => frame.includes('❚❚ paused'), 'the pause');
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('callbacks screen: older pages load as the cursor goes down; help lists the keys', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, source} = setup;
+	const now = new Date();
+	await app.models.Callback.bulkCreate(Array.from({length: 250}, (_, index) => ({
+		hookName: 'bulk', eventType: 'created', webhookId: `msg_${index}`, targetUrl: 'http://127.0.0.1:9/bulk', httpMethod: 'POST', headers: '{}',
+		status: 'sent' as const, statusDetails: 'status_code:200', attempts: 1, createdAt: now, updatedAt: now,
+	})));
+	const ui = await show(t, source);
+	try {
+		await press(ui, '3');
+		await until(t, ui, frame => frame.includes('100 loaded, more below') && /› +250 /.test(frame), 'the first page');
+		await press(ui, 'G');
+		await until(t, ui, frame => frame.includes('200 loaded, more below') && /› +151 /.test(frame), 'the second page');
+		await press(ui, 'G');
+		await until(t, ui, frame => frame.includes('250 loaded)') && /› +51 /.test(frame), 'the last page');
+		await press(ui, 'G');
+		await until(t, ui, frame => /› +1 .* sent +bulk/.test(frame), 'the oldest row');
+
+		await press(ui, '?');
+		await until(t, ui, frame => frame.includes('Resend every callback of the current filter (asks first, with the count)') && frame.includes('Callbacks screen'), 'the help');
+		await press(ui, keys.escape);
+		await until(t, ui, frame => !frame.includes('Callbacks screen') && frame.includes('s status · / search'), 'the screen again');
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
