@@ -16,7 +16,7 @@ import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '
 const count = Number(process.env['BENCH_DELIVERY_COUNT'] ?? 10_000);
 const rounds = Number(process.env['BENCH_DELIVERY_ROUNDS'] ?? 3);
 const concurrency = Number(process.env['BENCH_DELIVERY_CONCURRENCY'] ?? 20);
-const slowCount = Number(process.env['BENCH_DELIVERY_SLOW_COUNT'] ?? 2000);
+const slowCount = Number(process.env['BENCH_DELIVERY_SLOW_COUNT'] ?? 5000);
 const slowConcurrency = 50;
 const slowDelayMs = 50;
 const rssCount = Number(process.env['BENCH_DELIVERY_RSS_COUNT'] ?? 200_000);

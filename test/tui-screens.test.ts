@@ -59,7 +59,7 @@ async function press(ui: Ui, ...inputs: string[]) {
 
 /** Wait for the screen to show something; fails with the last frame after a generous deadline. */
 async function until(t: ExecutionContext, ui: Ui, check: (frame: string) => boolean, what: string) {
-	const deadline = Date.now() + 15_000;
+	const deadline = Date.now() + 30_000;
 	while (!check(ui.frame())) {
 		if (Date.now() > deadline) {
 			t.log(ui.frame());

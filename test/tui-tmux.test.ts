@@ -24,6 +24,7 @@ function startConsole(databaseUrl: string, environment: Record<string, string>, 
 	const variables = Object.entries({CI: 'false', ...environment}).map(([name, value]) => `${name}=${quote(value)}`).join(' ');
 	const command = `env ${variables} ${quote(process.execPath)} --import tsx cli/hooks-tui.ts --database-url ${quote(databaseUrl)}; echo $? > ${quote(exitFile)}; sleep 60`;
 	tmux('new-session', '-d', '-s', 'console', '-x', String(size.columns), '-y', String(size.rows), '-c', root, command);
+	const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
 	return {
 		tmux,
 		screen: (options: string[] = []) => tmux('capture-pane', '-p', ...options, '-t', 'console'),
@@ -35,6 +36,7 @@ function startConsole(databaseUrl: string, environment: Record<string, string>, 
 				tmux('kill-server');
 			} catch {}
 
+			rmSync(socketPath, {force: true});
 			rmSync(directory, {recursive: true, force: true});
 		},
 	};

@@ -3,13 +3,13 @@ import {Umzug} from 'umzug';
 import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
 import * as callbacksReady from './migrations/0002-callbacks-ready.js';
-import * as attemptsStartedIndex from './migrations/0003-attempts-started-index.js';
+import * as reportingIndexes from './migrations/0003-reporting-indexes.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
 	{name: '0001-initial', module: initial},
 	{name: '0002-callbacks-ready', module: callbacksReady},
-	{name: '0003-attempts-started-index', module: attemptsStartedIndex},
+	{name: '0003-reporting-indexes', module: reportingIndexes},
 ];
 
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.
