@@ -12,9 +12,22 @@ export class MigrationStorage implements UmzugStorage {
 	constructor(private readonly sequelize: Sequelize) {}
 
 	async executed(): Promise<string[]> {
-		await this.sequelize.query(`CREATE TABLE IF NOT EXISTS ${table} (name VARCHAR(255) PRIMARY KEY)`);
+		await this.#ensureTable();
 		const rows = await this.sequelize.query<{name: string}>(`SELECT name FROM ${table} ORDER BY name`, {type: QueryTypes.SELECT});
 		return rows.map(row => row.name);
+	}
+
+	// Two PostgreSQL sessions running CREATE TABLE IF NOT EXISTS at the same moment can both try
+	// to create it; the loser's unique violation (23505) or duplicate table (42P07) means it exists.
+	async #ensureTable(): Promise<void> {
+		try {
+			await this.sequelize.query(`CREATE TABLE IF NOT EXISTS ${table} (name VARCHAR(255) PRIMARY KEY)`);
+		} catch (error) {
+			const code = (error as {original?: {code?: string}}).original?.code;
+			if (code !== '23505' && code !== '42P07') {
+				throw error;
+			}
+		}
 	}
 
 	async isApplied(name: string, transaction?: Transaction): Promise<boolean> {
