@@ -1,5 +1,4 @@
 import {Transaction, type QueryInterface, type Sequelize} from 'sequelize';
-import {Umzug} from 'umzug';
 import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
 import * as callbacksReady from './migrations/0002-callbacks-ready.js';
@@ -38,7 +37,9 @@ async function applyOnce(sequelize: Sequelize, storage: MigrationStorage, name: 
 	});
 }
 
-function umzugFor(sequelize: Sequelize, applied: string[] = []) {
+// umzug is loaded when migrations are run, not by every program that only checks for them.
+async function umzugFor(sequelize: Sequelize, applied: string[]) {
+	const {Umzug} = await import('umzug');
 	const storage = new MigrationStorage(sequelize);
 	return new Umzug<QueryInterface>({
 		migrations: migrations.map(({name, module}) => ({
@@ -61,15 +62,12 @@ function umzugFor(sequelize: Sequelize, applied: string[] = []) {
 /** Apply the library's pending migrations and return the names of those this call applied. */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
 	const applied: string[] = [];
-	await umzugFor(sequelize, applied).up();
+	await (await umzugFor(sequelize, applied)).up();
 	return applied;
 }
 
-/** Names of the migrations not applied yet. */
+/** Names of the migrations not applied yet, in order. */
 export async function pendingMigrations(sequelize: Sequelize): Promise<string[]> {
-	return names(await umzugFor(sequelize).pending());
-}
-
-function names(list: Array<{name: string}>): string[] {
-	return list.map(migration => migration.name);
+	const executed = new Set(await new MigrationStorage(sequelize).readExecuted());
+	return migrations.map(migration => migration.name).filter(name => !executed.has(name));
 }

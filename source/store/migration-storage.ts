@@ -30,6 +30,21 @@ export class MigrationStorage implements UmzugStorage {
 		}
 	}
 
+	/** The applied names, without creating the record table: none when it does not exist. */
+	async readExecuted(): Promise<string[]> {
+		try {
+			const rows = await this.sequelize.query<{name: string}>(`SELECT name FROM ${table} ORDER BY name`, {type: QueryTypes.SELECT});
+			return rows.map(row => row.name);
+		} catch (error) {
+			const message = String((error as Error).message);
+			if (/no such table|does not exist/i.test(message)) {
+				return [];
+			}
+
+			throw error;
+		}
+	}
+
 	async isApplied(name: string, transaction?: Transaction): Promise<boolean> {
 		const rows = await this.sequelize.query(`SELECT name FROM ${table} WHERE name = ?`, {replacements: [name], type: QueryTypes.SELECT, transaction});
 		return rows.length > 0;

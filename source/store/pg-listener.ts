@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type {Sequelize} from 'sequelize';
 
 export type Listener = {close(): Promise<void>};
@@ -11,6 +10,8 @@ export type Listener = {close(): Promise<void>};
 export async function listen(sequelize: Sequelize, channel: string, onNotify: (payload: string | undefined) => void, onError: (error: Error) => void): Promise<Listener> {
 	const config = sequelize.config as unknown as {host?: string; port?: number | string; username?: string; password?: string | null; database?: string};
 	const dialectOptions = ((sequelize as unknown as {options: object}).options as {dialectOptions?: Record<string, unknown>}).dialectOptions ?? {};
+	// Loaded here: a program on SQLite never needs the PostgreSQL driver.
+	const {default: pg} = await import('pg');
 	const client = new pg.Client({
 		host: config.host,
 		port: config.port === undefined ? undefined : Number(config.port),
