@@ -1,16 +1,18 @@
 // Send throughput end to end (claim, send, record) on SQLite and PostgreSQL, next to a bare
 // node-fetch loop and a bare node:http loop with the same concurrency against the same keep-alive
 // receiver, which runs in a process of its own; then a receiver that takes 50 ms per request;
-// then the peak RSS of a sender process going through 200,000 waiting callbacks.
+// then the peak RSS of the built `hooks send-callbacks` going through 200,000 waiting callbacks.
 // Variants run interleaved in rounds; the median round is reported. Nothing is asserted.
-import {fork, type ChildProcess} from 'node:child_process';
+import {fork, spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
+import {existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import fetch from 'node-fetch';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks} from '../source/index.js';
-import {openDatabase} from '../source/store/open-database.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
 
 const count = Number(process.env['BENCH_DELIVERY_COUNT'] ?? 10_000);
@@ -20,6 +22,11 @@ const slowCount = Number(process.env['BENCH_DELIVERY_SLOW_COUNT'] ?? 5000);
 const slowConcurrency = 50;
 const slowDelayMs = 50;
 const rssCount = Number(process.env['BENCH_DELIVERY_RSS_COUNT'] ?? 200_000);
+// The bare loop's memory levels off within seconds; this many requests show its peak.
+const bareMemoryCount = 60_000;
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// Loaded before a program: prints its peak RSS (getrusage ru_maxrss, KiB) at exit.
+const reportPeak = `data:text/javascript,${encodeURIComponent('process.on("exit", () => process.stderr.write(`\\npeak-rss-kib=${process.resourceUsage().maxRSS}\\n`));')}`;
 
 const payload = JSON.stringify({
 	object_type: 'Order', object_id: 123_456, event_type: 'updated',
@@ -29,7 +36,7 @@ const headers = {'Content-Type': 'application/json', 'X-Api-Key': '12345'};
 const self = fileURLToPath(import.meta.url);
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: the receiver, and the sender whose memory is measured.
+// The receiver, in a child process of its own.
 
 async function serveReceiver(delayMs: number): Promise<void> {
 	const server = http.createServer((request, response) => {
@@ -45,21 +52,6 @@ async function serveReceiver(delayMs: number): Promise<void> {
 	});
 	server.keepAliveTimeout = 60_000;
 	server.listen(0, '127.0.0.1', () => process.send!({port: (server.address() as {port: number}).port}));
-}
-
-async function measureSenderMemory(url: string): Promise<void> {
-	const sequelize = openDatabase(url);
-	const httpHooks = await connectHttpHooks(sequelize, {migrate: false});
-	const baseline = process.memoryUsage().rss;
-	let peak = baseline;
-	const sampler = setInterval(() => {
-		peak = Math.max(peak, process.memoryUsage().rss);
-	}, 50);
-	const summary = await httpHooks.sendCallbacks({concurrency});
-	clearInterval(sampler);
-	peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-	await sequelize.close();
-	process.send!({baseline, peak, summary});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +134,7 @@ function median(values: number[]): number {
 }
 
 const format = (value: number) => value.toFixed(0).padStart(6);
-const label = (text: string) => text.padEnd(34);
+const label = (text: string) => text.padEnd(40);
 
 function dialects(): Dialect[] {
 	if (!postgresUrl) {
@@ -209,25 +201,90 @@ async function slowReceiver(): Promise<void> {
 	}
 }
 
+/** Compile the library and the programs as `npm run build` does, into a temporary directory. */
+function build(): string {
+	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-bench-delivery-'));
+	symlinkSync(path.join(repoRoot, 'node_modules'), path.join(directory, 'node_modules'));
+	spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', directory], {cwd: repoRoot, stdio: 'ignore'});
+	if (!existsSync(path.join(directory, 'cli', 'hooks.js'))) {
+		throw new Error('The build produced no cli/hooks.js');
+	}
+
+	// The bare loop, in a process that loaded the same modules and opened the same database.
+	writeFileSync(path.join(directory, 'bare-loop.mjs'), `
+		import http from 'node:http';
+		import fetch from 'node-fetch';
+		import {connectHttpHooks} from './source/index.js';
+		import {openDatabase} from './source/store/open-database.js';
+		const [url, target, count, width, body] = process.argv.slice(2);
+		const sequelize = openDatabase(url);
+		await connectHttpHooks(sequelize, {migrate: false});
+		const startRss = process.memoryUsage().rss;
+		const agent = new http.Agent({keepAlive: true, maxSockets: Number(width)});
+		let left = Number(count);
+		const started = performance.now();
+		await Promise.all(Array.from({length: Number(width)}, async () => {
+			while (left-- > 0) {
+				const response = await fetch(target, {method: 'POST', headers: ${JSON.stringify(headers)}, body: Buffer.from(body), agent});
+				await response.text();
+			}
+		}));
+		agent.destroy();
+		await sequelize.close();
+		process.stdout.write(JSON.stringify({startRss, durationMs: performance.now() - started}));
+	`);
+	return directory;
+}
+
+async function peakOf(args: string[]): Promise<{peakMiB: number; stdout: string}> {
+	const child = spawn(process.execPath, ['--import', reportPeak, ...args], {cwd: repoRoot});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk: Buffer) => {
+		stdout += chunk.toString();
+	});
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+	const peak = /peak-rss-kib=(\d+)/.exec(stderr);
+	if (code !== 0 || !peak) {
+		throw new Error(`${args.join(' ')} exited ${code}: ${stderr}`);
+	}
+
+	return {peakMiB: Number(peak[1]) / 1024, stdout};
+}
+
+// With the heap capped, V8 collects garbage sooner instead of letting it pile up: what stays is
+// what the sender really holds.
+const heapCap = 64;
+
 async function peakMemory(): Promise<void> {
+	const directory = build();
 	const receiver = await startReceiver(0);
 	const database = await createTestDatabase('sqlite');
 	try {
 		await connectHttpHooks(database.sequelize);
-		await insertCallbacks(database.sequelize, receiver.url, rssCount);
-		await database.sequelize.close();
-		console.log(`\nPeak RSS of a sender process (SQLite, concurrency ${concurrency}) going through ${rssCount} waiting callbacks:\n`);
-		const child = fork(self, ['memory', database.url], {execArgv: ['--import', 'tsx']});
-		const result = await new Promise<{baseline: number; peak: number; summary: {sent: number; durationMs: number}}>((resolve, reject) => {
-			child.once('message', message => resolve(message as never));
-			child.once('exit', code => reject(new Error(`the sender process exited with ${code}`)));
-		});
-		const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-		console.log(`${label('RSS after start-up')} ${mb(result.baseline).padStart(7)}`);
-		console.log(`${label('peak RSS while sending')} ${mb(result.peak).padStart(7)}  (${result.summary.sent} sent in ${(result.summary.durationMs / 1000).toFixed(0)} s, ${(result.summary.sent / (result.summary.durationMs / 1000)).toFixed(0)}/s)`);
+		const bareCount = Math.min(rssCount, bareMemoryCount);
+		console.log(`\nPeak RSS (ru_maxrss) of \`hooks send-callbacks --concurrency ${concurrency}\`, built to JavaScript as published, sending`);
+		console.log(`${rssCount} waiting callbacks (SQLite), with node's default heap and with --max-old-space-size=${heapCap}; next to a bare`);
+		console.log(`node-fetch loop of ${bareCount} requests in a process that loaded the same modules and opened the same database first:\n`);
+		const mib = (value: number) => `${value.toFixed(0)} MiB`.padStart(8);
+		for (const [name, nodeFlags] of [['sender, peak', []], [`sender --max-old-space-size=${heapCap}, peak`, [`--max-old-space-size=${heapCap}`]]] as const) {
+			await insertCallbacks(database.sequelize, receiver.url, rssCount);
+			const sender = await peakOf([...nodeFlags, path.join(directory, 'cli', 'hooks.js'), 'send-callbacks', '--database-url', database.url, '--concurrency', String(concurrency), '--json']);
+			const summary = JSON.parse(sender.stdout) as {sent: number; durationMs: number};
+			console.log(`${label(name)} ${mib(sender.peakMiB)}  (${summary.sent} sent in ${(summary.durationMs / 1000).toFixed(0)} s, ${(summary.sent / (summary.durationMs / 1000)).toFixed(0)}/s)`);
+		}
+
+		const bare = await peakOf([path.join(directory, 'bare-loop.mjs'), database.url, receiver.url, String(bareCount), String(concurrency), payload]);
+		const loop = JSON.parse(bare.stdout) as {startRss: number; durationMs: number};
+		console.log(`${label('bare node-fetch loop, peak')} ${mib(bare.peakMiB)}  (${bareCount} in ${(loop.durationMs / 1000).toFixed(0)} s, ${(bareCount / (loop.durationMs / 1000)).toFixed(0)}/s)`);
+		console.log(`${label('start-up (modules loaded, connected)')} ${mib(loop.startRss / 1024 / 1024)}`);
 	} finally {
 		await database.close();
 		receiver.child.kill();
+		rmSync(directory, {recursive: true, force: true});
 	}
 }
 
@@ -237,10 +294,7 @@ export async function run(): Promise<void> {
 	await peakMemory();
 }
 
-const [role, argument] = process.argv.slice(2);
+const [role, delayMs] = process.argv.slice(2);
 if (process.argv[1] === self && role === 'receiver') {
-	await serveReceiver(Number(argument));
-} else if (process.argv[1] === self && role === 'memory') {
-	await measureSenderMemory(argument!);
-	process.exit(0);
+	await serveReceiver(Number(delayMs));
 }

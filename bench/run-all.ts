@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{run(): Promise<void>}>> = {
 	operations: async () => import('./operations.js'),
 	delivery: async () => import('./delivery.js'),
 	tui: async () => import('./tui.js'),
+	ordering: async () => import('./ordering.js'),
 	// More benchmarks register here.
 };
 

@@ -4,7 +4,7 @@ import {customSignal, type CustomSignal} from './capture/custom-signal.js';
 import type {HookCache} from './capture/hook-cache.js';
 import type {ReloadWatcher} from './capture/reload-watcher.js';
 import {sendCallbacks, type SendOptions, type SendSummary} from './delivery/sender.js';
-import {HookStore, type HookRecord} from './hooks/hook-store.js';
+import {HookStore, type HookRecord, type RotateOptions} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
 import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
 import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
@@ -43,6 +43,11 @@ export class HttpHooks {
 	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
 		await this.#signalsDefined();
 		return this.#changed(await this.hooks.updateHook(id, changes));
+	}
+
+	/** Give a hook a new secret, signing with the old one too for `keepPreviousForMs` (default 24 h). */
+	async rotateSecret(id: number, newSecret: string, options: RotateOptions = {}): Promise<HookRecord> {
+		return this.#changed(await this.hooks.rotateSecret(id, newSecret, options));
 	}
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {

@@ -5,7 +5,7 @@ export {
 	HttpHooksError, InvalidSignalError, InvalidHeadersError, InvalidPayloadError, InvalidHookError,
 } from './errors.js';
 export type {HookInput} from './hooks/validate-hook.js';
-export type {HookRecord} from './hooks/hook-store.js';
+export type {HookRecord, RotateOptions} from './hooks/hook-store.js';
 export type {CustomSignal} from './capture/custom-signal.js';
 export type {Serializer, SerializerClass} from './payload/serializer.js';
 export type {

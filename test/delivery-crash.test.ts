@@ -91,3 +91,24 @@ dialectTest('SIGTERM stops a --watch sender cleanly: requests under way finish, 
 		await receiver.close();
 	}
 });
+
+dialectTest('a sender that lost its lease leaves the callback to the new holder, and still records its attempt', async (t, database) => {
+	const receiver = await startReceiver(() => ({status: 200, delayMs: 500}));
+	try {
+		const warnings: string[] = [];
+		const httpHooks = await connectHttpHooks(database.sequelize, {logger: {warn: message => warnings.push(message)}});
+		const [id] = await insertCallbacks(httpHooks.models, 1, {targetUrl: receiver.url, nextAttemptAt: new Date()});
+		const running = httpHooks.sendCallbacks();
+		await receiver.waitFor(1);
+		// Another sender takes the callback over (as if this one had been frozen past its lease).
+		await httpHooks.models.Callback.update({lockedBy: 'another-sender', leaseUntil: new Date(Date.now() + 60_000)}, {where: {id}});
+
+		t.like(await running, {claimed: 1, sent: 0, retrying: 0, failed: 0});
+		const row = await httpHooks.models.Callback.findByPk(id);
+		t.like(row!.get({plain: true}), {status: 'sending', lockedBy: 'another-sender', attempts: 0}, 'the new holder\'s claim stands');
+		t.is(await httpHooks.models.Attempt.count({where: {callbackId: id}}), 1, 'the request that went out is on record');
+		t.true(warnings.some(warning => warning.includes('taken over by another sender')));
+	} finally {
+		await receiver.close();
+	}
+});

@@ -10,7 +10,10 @@ export const listHooksCommand: Command = {
 	help: [
 		'Lists every hook: id, name, model, signals, method, target URL, whether it is enabled, and',
 		'how many of its callbacks are waiting or in error. Secrets are never printed: SIGNED (JSON:',
-		'"signed") says whether a hook has one. --json prints every field as a JSON array.',
+		'"signed") says whether a hook has one. A hook the sender disabled (its endpoint failed too',
+		'many times in a row, or answered 410 Gone) shows why and when under DISABLED BECAUSE',
+		'(JSON: "disabledReason", "disabledAt"); enabling it again resumes its waiting callbacks.',
+		'--json prints every field as a JSON array.',
 	].join('\n'),
 	examples: ['hooks list-hooks', 'hooks list-hooks --json | jq \'.[] | select(.error > 0) | .name\''],
 	flags: {
@@ -26,6 +29,8 @@ export const listHooksCommand: Command = {
 			} else if (hooks.length === 0) {
 				io.stdout.write('No hooks yet.\n');
 			} else {
+				// Shown once the sender has disabled a hook: why (failures in a row, 410 Gone) and when.
+				const health = hooks.some(hook => hook.disabledReason);
 				io.stdout.write(`${formatTable([
 					{header: 'ID', align: 'right'},
 					{header: 'NAME', maxWidth: 30},
@@ -37,9 +42,11 @@ export const listHooksCommand: Command = {
 					{header: 'SIGNED'},
 					{header: 'WAITING', align: 'right'},
 					{header: 'ERROR', align: 'right'},
+					...(health ? [{header: 'DISABLED BECAUSE', maxWidth: 60}] : []),
 				], hooks.map(hook => [
 					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
 					hook.enabled ? 'yes' : 'no', hook.signed ? 'yes' : 'no', String(hook.waiting), String(hook.error),
+					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${new Date(hook.disabledAt!).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''] : []),
 				]))}\n`);
 			}
 

@@ -1,4 +1,5 @@
 import {ConnectionError} from 'sequelize';
+import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
@@ -68,6 +69,21 @@ function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptio
 		options.delivery!.leaseMs = seconds('--lease-seconds', flags['leaseSeconds'], 1);
 	}
 
+	if (flags['blockPrivateNetworks']) {
+		options.delivery!.blockPrivateNetworks = true;
+	}
+
+	const allowed = ((flags['allowNetwork'] as string[] | undefined) ?? []).flatMap(item => item.split(',')).map(item => item.trim()).filter(item => item !== '');
+	if (allowed.length > 0) {
+		try {
+			parseAllowedNetworks(allowed);
+		} catch (error) {
+			throw new UsageError(`--allow-network: ${(error as Error).message}`);
+		}
+
+		options.delivery!.allowedNetworks = allowed;
+	}
+
 	if (flags['timeoutSeconds'] !== undefined) {
 		options.delivery!.timeoutMs = seconds('--timeout-seconds', flags['timeoutSeconds'], 0.001);
 	}
@@ -117,6 +133,10 @@ export const sendCallbacksCommand: Command = {
 		'',
 		'--callback sends exactly the callbacks named, whatever their status (a resend).',
 		'',
+		'--block-private-networks refuses targets that resolve to loopback, private, link-local,',
+		'CGNAT, unique-local or cloud metadata addresses (the attempt fails: "blocked: …");',
+		'--allow-network 10.20.0.0/16 keeps a subnet reachable.',
+		'',
 		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error` or an id',
 		'does not exist, 2 usage, 3 database unreachable.',
 	].join('\n'),
@@ -126,6 +146,7 @@ export const sendCallbacksCommand: Command = {
 		'hooks send-callbacks --hook-id 3 --limit 100',
 		'hooks send-callbacks --callback 1041 1042',
 		'hooks send-callbacks --json',
+		'hooks send-callbacks --watch --block-private-networks --allow-network 10.20.0.0/16',
 	],
 	flags: {
 		...databaseFlag,
@@ -136,6 +157,8 @@ export const sendCallbacksCommand: Command = {
 		limit: {type: 'string', description: 'Claim at most this many callbacks'},
 		leaseSeconds: {type: 'string', description: 'How long a claim holds if this sender dies (default 60)'},
 		timeoutSeconds: {type: 'string', description: 'Timeout of one request (default 15)'},
+		blockPrivateNetworks: {type: 'boolean', default: false, description: 'Refuse to connect to loopback, private, link-local, CGNAT and cloud metadata addresses'},
+		allowNetwork: {type: 'string', isMultiple: true, description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
 		json: {type: 'boolean', default: false, description: 'Print the summary as JSON'},
 	},
 	async run(input, flags, io) {

@@ -35,14 +35,20 @@ export function readablePayload(payload: string | null): string[] {
 	}
 }
 
+function rotating(hook: HookRow): boolean {
+	return Boolean(hook.previousSecret) && Boolean(hook.previousSecretExpiresAt) && new Date(hook.previousSecretExpiresAt!).getTime() > Date.now();
+}
+
 export function hookDetailLines(hook: HookRow, width: number, theme: Theme): DetailLine[] {
 	return [
 		{text: `Hook ${hook.id} · ${hook.name} · ${hook.enabled ? 'enabled' : 'disabled'}`, bold: true, color: theme.enabled(hook.enabled)},
+		...(!hook.enabled && hook.disabledReason ? field('Disabled', `${hook.disabledReason} · ${dateTime(hook.disabledAt)} · enable to resume its waiting callbacks`, width) : []),
 		...field('Model', hook.model, width),
 		...field('Signals', hook.signals.join(', '), width),
 		...field('Request', `${hook.httpMethod} ${hook.targetUrl} · ${hook.contentType ?? 'no content type'}`, width),
 		...(hook.serializerClass ? field('Serializer', hook.serializerClass, width) : []),
-		...field('Secret', hook.secret ? 'set (hidden); requests are signed' : 'none', width),
+		...(hook.ordered ? field('Order', 'per record: each record\'s callbacks go out in creation order', width) : []),
+		...field('Secret', hook.secret ? `set (hidden); requests are signed${rotating(hook) ? ` · previous secret also signs until ${dateTime(hook.previousSecretExpiresAt!)}` : ''}` : 'none', width),
 		...field('Queue', `${hook.waiting} waiting · ${hook.error} error`, width),
 		...field('Changed', `${dateTime(hook.updatedAt)} (created ${dateTime(hook.createdAt)})`, width),
 		...section('Headers', hook.headers.trim() === '' ? [] : maskHeaderText(hook.headers).split('\n'), width),

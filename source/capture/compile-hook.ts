@@ -14,6 +14,8 @@ export type HookDefinition = {
 	headers: string;
 	payloadTemplate: string | null;
 	serializerClass: string | null;
+	/** Callbacks carry an ordering key (see orderingKeyOf). */
+	ordered?: boolean;
 };
 
 /** A hook made ready to fire: templates compiled and the serializer imported, once. */

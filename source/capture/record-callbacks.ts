@@ -1,6 +1,7 @@
-import {randomUUID} from 'node:crypto';
+import {createHash, randomUUID} from 'node:crypto';
 import type {Sequelize, Transaction} from 'sequelize';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
+import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
 
 export const statusDetailsLimit = 512;
@@ -16,8 +17,29 @@ export function newWebhookId(): string {
 
 const columns = [
 	'hook_id', 'hook_name', 'model', 'object_id', 'event_type', 'webhook_id', 'target_url', 'http_method',
-	'content_type', 'headers', 'payload', 'status', 'status_details', 'attempts', 'next_attempt_at', 'created_at', 'updated_at',
+	'content_type', 'headers', 'payload', 'status', 'status_details', 'attempts', 'next_attempt_at', 'created_at', 'updated_at', 'ordering_key',
 ] as const;
+
+const orderingKeyLimit = 255;
+
+/**
+ * The ordering key of a firing of an ordered hook: the custom signal's `orderingKey` argument,
+ * or the model and primary key. A key too long for its column is replaced by its SHA-256.
+ */
+export function orderingKeyOf(model: string, firing: Firing): string | null {
+	const given = firing.args?.['orderingKey'];
+	let key: string | null;
+	if (given === undefined || given === null) {
+		const id = objectIdOf(firing.instance);
+		key = id === null ? null : `${model}:${id}`;
+	} else if ((typeof given === 'string' && given !== '') || (typeof given === 'number' && Number.isFinite(given))) {
+		key = String(given);
+	} else {
+		throw new InvalidPayloadError(`orderingKey ${quote(given)} of signal ${quote(firing.signal)} must be a non-empty string or a number`);
+	}
+
+	return key !== null && key.length > orderingKeyLimit ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
+}
 
 type CallbackRow = unknown[];
 
@@ -31,7 +53,9 @@ export async function callbackRow(hook: CompiledHook, firing: Firing, raise: boo
 	let request: {payload: string | null; headers: Record<string, string>} = {payload: null, headers: {}};
 	let status = 'waiting';
 	let details: string | null = null;
+	let orderingKey: string | null = null;
 	try {
+		orderingKey = definition.ordered ? orderingKeyOf(definition.model, firing) : null;
 		request = await buildRequest(hook, firing);
 	} catch (error) {
 		if (raise) {
@@ -46,7 +70,7 @@ export async function callbackRow(hook: CompiledHook, firing: Firing, raise: boo
 	return [
 		definition.id, definition.name, definition.model, objectIdOf(firing.instance), firing.eventType, newWebhookId(),
 		definition.targetUrl, definition.httpMethod, definition.contentType, JSON.stringify(request.headers), request.payload,
-		status, details, 0, status === 'waiting' ? now : null, now, now,
+		status, details, 0, status === 'waiting' ? now : null, now, now, orderingKey,
 	];
 }
 

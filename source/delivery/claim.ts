@@ -51,8 +51,17 @@ async function claimWhere(sequelize: Sequelize, condition: string, order: string
 	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
 }
 
+// Callbacks of a disabled hook wait until it is enabled again.
+const hookEnabled = ' AND NOT EXISTS (SELECT 1 FROM http_hooks AS h WHERE h.id = http_callbacks.hook_id AND NOT h.enabled)';
+
+// Ordered hooks: a callback with an ordering key waits while an earlier one of its hook and key
+// is unfinished (the partial index http_callbacks_ordering answers this with one probe).
+const inOrder = ` AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM http_callbacks AS earlier
+	WHERE earlier.hook_id = http_callbacks.hook_id AND earlier.ordering_key = http_callbacks.ordering_key
+	AND earlier.id < http_callbacks.id AND earlier.status IN ('waiting', 'sending') AND earlier.ordering_key IS NOT NULL))`;
+
 function hookCondition(hookId: number | undefined): string {
-	return hookId === undefined ? '' : ' AND hook_id = :hookId';
+	return `${hookEnabled}${inOrder}${hookId === undefined ? '' : ' AND hook_id = :hookId'}`;
 }
 
 /** Claim callbacks whose sender died (lease run out) or that have no due time. */

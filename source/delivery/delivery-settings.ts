@@ -1,4 +1,5 @@
 import {HttpHooksError, quote} from '../errors.js';
+import {parseAllowedNetworks} from './network-guard.js';
 
 const second = 1000;
 const minute = 60 * second;
@@ -32,6 +33,12 @@ export type DeliveryOptions = {
 	pollIntervalMs?: number;
 	/** The User-Agent header, unless a hook sets its own; default `sequelize-http-hooks`. */
 	userAgent?: string;
+	/** Disable a hook whose endpoint failed this many attempts in a row (410 Gone at once); default 100. */
+	disableAfterFailures?: number;
+	/** Refuse to connect to loopback, private, link-local, CGNAT and metadata addresses; default false. */
+	blockPrivateNetworks?: boolean;
+	/** With blockPrivateNetworks: subnets (CIDR) that stay reachable; default none. */
+	allowedNetworks?: string[];
 };
 
 export type DeliverySettings = Required<DeliveryOptions>;
@@ -47,6 +54,9 @@ export const defaultDeliverySettings: DeliverySettings = {
 	batchSize: 200,
 	pollIntervalMs: second,
 	userAgent: 'sequelize-http-hooks',
+	disableAfterFailures: 100,
+	blockPrivateNetworks: false,
+	allowedNetworks: [],
 };
 
 function check(name: string, value: unknown, valid: boolean, expected: string): void {
@@ -68,7 +78,7 @@ export function resolveDeliverySettings(options: DeliveryOptions = {}, base: Del
 		}
 	}
 
-	const {timeoutMs, maxAttempts, retryDelaysMs, jitter, maxRetryAfterMs, leaseMs, concurrency, batchSize, pollIntervalMs, userAgent} = settings;
+	const {timeoutMs, maxAttempts, retryDelaysMs, jitter, maxRetryAfterMs, leaseMs, concurrency, batchSize, pollIntervalMs, userAgent, disableAfterFailures, blockPrivateNetworks, allowedNetworks} = settings;
 	check('timeoutMs', timeoutMs, whole(timeoutMs, 1), 'a whole number of milliseconds above 0');
 	check('maxAttempts', maxAttempts, whole(maxAttempts, 1), 'a whole number of at least 1');
 	check('retryDelaysMs', retryDelaysMs, Array.isArray(retryDelaysMs) && retryDelaysMs.length > 0 && retryDelaysMs.every(delay => whole(delay, 0)), 'a non-empty list of whole numbers of milliseconds');
@@ -79,5 +89,9 @@ export function resolveDeliverySettings(options: DeliveryOptions = {}, base: Del
 	check('batchSize', batchSize, whole(batchSize, 1) && batchSize <= 1000, 'a whole number from 1 to 1000');
 	check('pollIntervalMs', pollIntervalMs, whole(pollIntervalMs, 10), 'a whole number of milliseconds, at least 10');
 	check('userAgent', userAgent, typeof userAgent === 'string' && !/[\r\n\0]/.test(userAgent), 'a header value on one line');
-	return {...settings, retryDelaysMs: [...retryDelaysMs]};
+	check('disableAfterFailures', disableAfterFailures, whole(disableAfterFailures, 1), 'a whole number of at least 1');
+	check('blockPrivateNetworks', blockPrivateNetworks, typeof blockPrivateNetworks === 'boolean', 'true or false');
+	check('allowedNetworks', allowedNetworks, Array.isArray(allowedNetworks) && allowedNetworks.every(network => typeof network === 'string'), 'a list of subnets such as "10.0.0.0/8"');
+	parseAllowedNetworks(allowedNetworks);
+	return {...settings, retryDelaysMs: [...retryDelaysMs], allowedNetworks: [...allowedNetworks]};
 }

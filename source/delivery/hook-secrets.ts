@@ -1,12 +1,14 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {secretKey} from './sign.js';
 
-type Entry = {key: Buffer | Error | null; loadedAt: number};
+type Entry = {key: Buffer | Error | null; previous?: {key: Buffer | Error; until: number}; loadedAt: number};
+
+type SecretRow = {id: number; secret: string | null; previous_secret: string | null; previous_secret_expires_at: Date | string | null};
 
 /**
  * The signing keys of hooks, read from `http_hooks` by id when a batch is sent and kept for a
  * while, so that a long-running sender picks up a secret changed on the hook. A callback whose
- * hook was deleted is sent unsigned.
+ * hook was deleted is sent unsigned. A previous secret (rotation) signs too until it expires.
  */
 export class HookSecrets {
 	readonly #entries = new Map<number, Entry>();
@@ -27,8 +29,8 @@ export class HookSecrets {
 			return;
 		}
 
-		const rows = await this.sequelize.query<{id: number; secret: string | null}>(
-			'SELECT id, secret FROM http_hooks WHERE id IN (:ids)',
+		const rows = await this.sequelize.query<SecretRow>(
+			'SELECT id, secret, previous_secret, previous_secret_expires_at FROM http_hooks WHERE id IN (:ids)',
 			{replacements: {ids: [...wanted]}, type: QueryTypes.SELECT},
 		);
 		for (const id of wanted) {
@@ -36,13 +38,23 @@ export class HookSecrets {
 		}
 
 		for (const row of rows) {
-			this.#entries.set(Number(row.id), {key: row.secret ? keyOrError(row.id, row.secret) : null, loadedAt: now});
+			const until = row.previous_secret_expires_at === null ? Number.NaN : new Date(row.previous_secret_expires_at).getTime();
+			const previous = row.secret && row.previous_secret && until > now ? {key: keyOrError(row.id, row.previous_secret), until} : undefined;
+			this.#entries.set(Number(row.id), {key: row.secret ? keyOrError(row.id, row.secret) : null, previous, loadedAt: now});
 		}
 	}
 
-	/** The key of a hook loaded before; null when it has no secret, an Error when it is unusable. */
-	keyOf(hookId: number | null): Buffer | Error | null {
-		return hookId === null ? null : this.#entries.get(hookId)?.key ?? null;
+	/**
+	 * The keys of a hook loaded before: its secret's, and while a rotation's window is open the
+	 * previous secret's after it; null when it has no secret, an Error when one is unusable.
+	 */
+	keyOf(hookId: number | null, now = Date.now()): Buffer | Buffer[] | Error | null {
+		const entry = hookId === null ? undefined : this.#entries.get(hookId);
+		if (!entry?.key || entry.key instanceof Error || !entry.previous || entry.previous.until <= now) {
+			return entry?.key ?? null;
+		}
+
+		return entry.previous.key instanceof Error ? entry.previous.key : [entry.key, entry.previous.key];
 	}
 }
 

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import {isIP} from 'node:net';
 import {StringDecoder} from 'node:string_decoder';
 import fetch from 'node-fetch';
+import type {NetworkGuard} from './network-guard.js';
 import {retryAfterMs} from './retry-after.js';
 
 /** Attempts keep this much of a response body. */
@@ -20,6 +22,8 @@ export type AttemptResult = {
 	retryAfterMs?: number;
 };
 
+type Target = {url: URL; agent: http.Agent};
+
 // Methods whose requests carry no body (fetch refuses one).
 const bodyless = new Set(['GET', 'HEAD']);
 
@@ -30,8 +34,9 @@ const bodyless = new Set(['GET', 'HEAD']);
  */
 export class HttpClient {
 	readonly #agents = new Map<string, http.Agent>();
+	readonly #targets = new Map<string, Target>();
 
-	constructor(private readonly settings: {timeoutMs: number; maxSockets: number}) {}
+	constructor(private readonly settings: {timeoutMs: number; maxSockets: number; guard?: NetworkGuard}) {}
 
 	async send(request: OutgoingRequest): Promise<AttemptResult> {
 		const startedAt = new Date();
@@ -40,15 +45,9 @@ export class HttpClient {
 			startedAt, durationMs: Math.round(performance.now() - started), statusCode: null, error: null, responseBody: null, ...fields,
 		});
 
-		let url: URL;
-		try {
-			url = new URL(request.url);
-		} catch {
-			return finish({error: `invalid target URL ${JSON.stringify(request.url)}`});
-		}
-
-		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-			return finish({error: `target URL ${JSON.stringify(request.url)} is not http or https`});
+		const target = this.#target(request.url);
+		if (typeof target === 'string') {
+			return finish({error: target});
 		}
 
 		const timeout = new AbortController();
@@ -56,12 +55,12 @@ export class HttpClient {
 		let statusCode: number | null = null;
 		let retryAfter: number | undefined;
 		try {
-			const response = await fetch(url, {
+			const response = await fetch(target.url, {
 				method: request.method,
 				headers: request.headers,
 				body: bodyless.has(request.method) || request.body === null ? undefined : Buffer.from(request.body, 'utf8'),
 				redirect: 'manual',
-				agent: this.#agentFor(url),
+				agent: target.agent,
 				signal: timeout.signal,
 			});
 			statusCode = response.status;
@@ -84,17 +83,48 @@ export class HttpClient {
 		}
 
 		this.#agents.clear();
+		this.#targets.clear();
 	}
 
-	#agentFor(url: URL): http.Agent {
-		let agent = this.#agents.get(url.origin);
-		if (!agent) {
-			const options = {keepAlive: true, maxSockets: this.settings.maxSockets};
-			agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-			this.#agents.set(url.origin, agent);
+	/** The parsed URL and the agent of its origin; a string says why the URL cannot be used. */
+	#target(text: string): Target | string {
+		let target = this.#targets.get(text);
+		if (!target) {
+			let url: URL;
+			try {
+				url = new URL(text);
+			} catch {
+				return `invalid target URL ${JSON.stringify(text)}`;
+			}
+
+			if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+				return `target URL ${JSON.stringify(text)} is not http or https`;
+			}
+
+			// An address in the URL is never looked up: it is judged here; names at connect time.
+			const {guard} = this.settings;
+			const literal = url.hostname.replace(/^\[|\]$/g, '');
+			const refusal = guard && isIP(literal) !== 0 ? guard.refusal(literal) : undefined;
+			if (refusal) {
+				return refusal;
+			}
+
+			let agent = this.#agents.get(url.origin);
+			if (!agent) {
+				const options = {keepAlive: true, maxSockets: this.settings.maxSockets, ...(this.settings.guard ? {lookup: this.settings.guard.lookup} : {})};
+				agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+				this.#agents.set(url.origin, agent);
+			}
+
+			if (this.#targets.size >= 10_000) {
+				this.#targets.clear();
+			}
+
+			target = {url, agent};
+			this.#targets.set(text, target);
 		}
 
-		return agent;
+		return target;
 	}
 }
 

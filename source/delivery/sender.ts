@@ -1,76 +1,25 @@
 import {randomBytes} from 'node:crypto';
 import os from 'node:os';
 import type {Sequelize} from 'sequelize';
-import {HttpHooksError, quote} from '../errors.js';
-import {claimAbandoned, claimDue, claimIds, releaseClaims, renewLeases, type ClaimedCallback, type Claimer} from './claim.js';
-import {countRemaining} from './count-remaining.js';
-import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery-settings.js';
+import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
+import {ClaimSource} from './claim-source.js';
+import {resolveDeliverySettings, type DeliverySettings} from './delivery-settings.js';
+import {EndpointHealth} from './endpoint-health.js';
 import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
+import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
 import {judgeAttempt} from './outcome.js';
-import {outgoingRequest} from './outgoing-request.js';
-import {recordResults, type Finished} from './record-results.js';
+import {OutgoingRequests} from './outgoing-request.js';
+import {ProgressMeter} from './progress-meter.js';
+import type {Finished} from './record-results.js';
+import {ResultWriter} from './result-writer.js';
+import {checkSendOptions, type SendOptions, type SendSummary} from './send-options.js';
 import {wakeUp, type WakeUp} from './wake-up.js';
+import {noTurns, WriteTurns} from './write-turns.js';
 
-export type SendProgress = {
-	claimed: number;
-	sent: number;
-	retrying: number;
-	failed: number;
-	/** Requests under way right now. */
-	inFlight: number;
-	/** Due callbacks not finished yet (counted every few seconds); undefined before the first count. */
-	remaining?: number;
-	/** Finished attempts per second since the start. */
-	perSecond: number;
-	elapsedMs: number;
-};
-
-export type SendOptions = {
-	/** Only callbacks of this hook. */
-	hookId?: number;
-	/** Exactly these callbacks, whatever their status (a resend). */
-	callbackIds?: number[];
-	/** Requests in flight at once; default `delivery.concurrency`. */
-	concurrency?: number;
-	/** Claim at most this many callbacks in this run. */
-	limit?: number;
-	/** Keep running, woken by new callbacks and by polling, until `signal` aborts. */
-	watch?: boolean;
-	/** Stop: nothing more is claimed, requests under way finish, claims not started are released. */
-	signal?: AbortSignal;
-	onProgress?(progress: SendProgress): void;
-	/** Delivery settings for this run, over the handle's (e.g. a shorter lease). */
-	delivery?: DeliveryOptions;
-};
-
-export type SendSummary = {
-	claimed: number;
-	sent: number;
-	/** Failed attempts with a retry scheduled. */
-	retrying: number;
-	/** Callbacks that reached the final status `error` in this run. */
-	failed: number;
-	/** Ids of `callbackIds` that do not exist. */
-	missing: number[];
-	durationMs: number;
-};
+export type {SendOptions, SendProgress, SendSummary} from './send-options.js';
 
 type Logger = {warn(message: string, error?: unknown): void};
-
-// How often leases run out at the earliest and are looked for; results wait at most this long.
-const abandonedCheckMs = 1000;
-const flushDelayMs = 100;
-const progressIntervalMs = 250;
-const recountIntervalMs = 2000;
-
-function checkId(value: unknown, what: string): number {
-	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-		throw new HttpHooksError(`${what} must be a whole number above 0, got ${quote(value)}`);
-	}
-
-	return value;
-}
 
 /** A name for this sender in `locked_by`: host, process and a random part, so every run differs. */
 export function workerName(): string {
@@ -79,8 +28,8 @@ export function workerName(): string {
 
 /**
  * One run of the sender: claims due callbacks in batches, sends them with `concurrency`
- * requests in flight, judges each attempt and writes results in batches. Claims are leased and
- * renewed while the run lives; on stop, claims not started yet are given back.
+ * requests in flight, judges each attempt and hands it to the result writer. Claims are leased
+ * and renewed while the run lives; on stop, claims not started yet are given back.
  */
 class SendRun {
 	readonly #summary: SendSummary = {claimed: 0, sent: 0, retrying: 0, failed: 0, missing: [], durationMs: 0};
@@ -89,45 +38,44 @@ class SendRun {
 	readonly #started = Date.now();
 	readonly #client: HttpClient;
 	readonly #secrets: HookSecrets;
+	readonly #requests: OutgoingRequests;
+	readonly #turns: Pick<WriteTurns, 'run'>;
+	readonly #results: ResultWriter;
+	readonly #health: EndpointHealth;
+	/** Hooks disabled during this run: their queued callbacks are given back, not sent. */
+	readonly #disabledHooks = new Set<number>();
+	readonly #source: ClaimSource;
 	readonly #queue: ClaimedCallback[] = [];
 	/** Ids claimed and not written yet: renewed while alive, released on stop. */
 	readonly #held = new Set<number>();
-	#idsLeft: number[] | undefined;
 	#exhausted = false;
 	#refilling: Promise<void> | undefined;
-	#lastAbandonedCheck = 0;
-	#results: Finished[] = [];
-	#flushing: Promise<void> | undefined;
-	#flushTimer: NodeJS.Timeout | undefined;
-	#fatal: unknown;
+	#claimError: unknown;
 	#inFlight = 0;
-	#remaining: number | undefined;
 	#wake: WakeUp | undefined;
 
 	constructor(private readonly sequelize: Sequelize, base: DeliverySettings, private readonly options: SendOptions, private readonly logger: Logger) {
 		this.#settings = resolveDeliverySettings({...options.delivery, ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency})}, base);
-		if (options.hookId !== undefined) {
-			checkId(options.hookId, 'hookId');
-		}
-
-		if (options.limit !== undefined) {
-			checkId(options.limit, 'limit');
-		}
-
-		if (options.callbackIds !== undefined) {
-			if (!Array.isArray(options.callbackIds)) {
-				throw new HttpHooksError(`callbackIds must be a list of callback ids, got ${quote(options.callbackIds)}`);
-			}
-
-			if (options.hookId !== undefined) {
-				throw new HttpHooksError('Give either hookId or callbackIds, not both: callbackIds names the callbacks exactly');
-			}
-
-			this.#idsLeft = [...new Set(options.callbackIds.map(id => checkId(id, 'A callback id')))];
-		}
-
-		this.#client = new HttpClient({timeoutMs: this.#settings.timeoutMs, maxSockets: this.#settings.concurrency});
+		const {callbackIds} = checkSendOptions(options);
+		this.#client = new HttpClient({
+			timeoutMs: this.#settings.timeoutMs, maxSockets: this.#settings.concurrency,
+			guard: this.#settings.blockPrivateNetworks ? new NetworkGuard(parseAllowedNetworks(this.#settings.allowedNetworks)) : undefined,
+		});
 		this.#secrets = new HookSecrets(sequelize);
+		this.#requests = new OutgoingRequests(this.#settings.userAgent);
+		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
+		this.#source = new ClaimSource({
+			sequelize, worker: this.#worker, leaseMs: this.#settings.leaseMs, turns: this.#turns,
+			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started,
+		}, callbackIds);
+		this.#health = new EndpointHealth({
+			sequelize, disableAfterFailures: this.#settings.disableAfterFailures, turns: this.#turns, warn: logger.warn,
+			onDisabled: hookId => this.#disabledHooks.add(hookId),
+		});
+		this.#results = new ResultWriter({
+			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns, warn: logger.warn,
+			onWritten: (batch, applied) => this.#written(batch, applied),
+		});
 	}
 
 	/** Callbacks per claim: a batch, and never fewer than the slots to fill. */
@@ -135,40 +83,39 @@ class SendRun {
 		return Math.max(this.#settings.batchSize, 2 * this.#settings.concurrency);
 	}
 
+	get #fatal(): unknown {
+		return this.#claimError ?? this.#results.fatal;
+	}
+
 	get #stopping(): boolean {
 		return this.options.signal?.aborted === true || this.#fatal !== undefined;
 	}
 
 	async run(): Promise<SendSummary> {
-		const timers: NodeJS.Timeout[] = [];
+		const renewal = setInterval(() => void this.#renew(), Math.max(500, Math.floor(this.#settings.leaseMs / 3)));
+		const progress = this.options.onProgress && new ProgressMeter(this.sequelize, {
+			counts: () => ({claimed: this.#summary.claimed, sent: this.#summary.sent, retrying: this.#summary.retrying, failed: this.#summary.failed, inFlight: this.#inFlight}),
+			held: () => this.#held.size,
+			idsLeft: () => this.#source.idsLeft,
+			cutoff: () => this.#source.cutoff(new Date()),
+		}, this.options.hookId, this.options.onProgress, this.logger.warn);
+		const stop = () => void this.#releaseQueued();
 		try {
 			if (this.options.watch) {
 				this.#wake = await wakeUp(this.sequelize, {pollIntervalMs: this.#settings.pollIntervalMs, signal: this.options.signal, warn: this.logger.warn});
 			}
 
-			timers.push(setInterval(() => void this.#renew(), Math.max(500, Math.floor(this.#settings.leaseMs / 3))));
-			if (this.options.onProgress) {
-				timers.push(setInterval(() => this.#report(), progressIntervalMs));
-				timers.push(setInterval(() => void this.#recount(), recountIntervalMs));
-				await this.#recount();
-			}
-
-			const stop = () => void this.#releaseQueued();
+			await progress?.start();
 			this.options.signal?.addEventListener('abort', stop);
-			try {
-				await Promise.all(Array.from({length: this.#settings.concurrency}, async () => this.#work()));
-			} finally {
-				this.options.signal?.removeEventListener('abort', stop);
-			}
-
-			await this.#drainResults();
+			await Promise.all(Array.from({length: this.#settings.concurrency}, async () => this.#work()));
+			await this.#results.drain();
+			await this.#health.drain();
 			await this.#releaseQueued();
 		} finally {
-			for (const timer of timers) {
-				clearInterval(timer);
-			}
-
-			clearTimeout(this.#flushTimer);
+			this.options.signal?.removeEventListener('abort', stop);
+			clearInterval(renewal);
+			progress?.stop();
+			this.#results.close();
 			this.#client.close();
 			await this.#wake?.close();
 		}
@@ -178,9 +125,9 @@ class SendRun {
 		}
 
 		this.#summary.durationMs = Date.now() - this.#started;
-		this.#summary.missing.sort((a, b) => a - b);
-		this.#report();
-		return {...this.#summary, missing: [...this.#summary.missing]};
+		this.#summary.missing = [...this.#source.missing].sort((a, b) => a - b);
+		progress?.report();
+		return {...this.#summary};
 	}
 
 	async #work(): Promise<void> {
@@ -194,12 +141,10 @@ class SendRun {
 			try {
 				const attempt = callback.attempts + 1;
 				const result = await this.#attempt(callback);
-				this.#results.push({id: callback.id, attempt, result, outcome: judgeAttempt(result, attempt, this.#settings)});
+				this.#results.add({id: callback.id, hookId: callback.hookId, attempt, result, outcome: judgeAttempt(result, attempt, this.#settings)});
 			} finally {
 				this.#inFlight--;
 			}
-
-			this.#scheduleFlush();
 		}
 	}
 
@@ -210,7 +155,7 @@ class SendRun {
 				throw key;
 			}
 
-			return await this.#client.send(outgoingRequest(callback, key, this.#settings.userAgent));
+			return await this.#client.send(this.#requests.build(callback, key));
 		} catch (error) {
 			return {startedAt: new Date(), durationMs: 0, statusCode: null, error: (error as Error).message, responseBody: null};
 		}
@@ -223,12 +168,21 @@ class SendRun {
 				return undefined;
 			}
 
-			// Claim ahead: the next batch is on its way while the queue still feeds every slot.
-			if (this.#queue.length < this.#batch && !this.#exhausted) {
-				this.#refill();
+			// Claim ahead: the next batch is on its way while a whole one still feeds the slots.
+			if (this.#queue.length <= this.#batch && !this.#exhausted) {
+				this.#refilling ??= this.#claimMore().catch(error => {
+					this.#claimError ??= error;
+				}).finally(() => {
+					this.#refilling = undefined;
+				});
 			}
 
 			const callback = this.#queue.shift();
+			if (callback && callback.hookId !== null && this.#disabledHooks.has(callback.hookId) && this.#source.idsLeft === undefined) {
+				await this.#release([callback.id]);
+				continue;
+			}
+
 			if (callback) {
 				return callback;
 			}
@@ -241,14 +195,6 @@ class SendRun {
 		}
 	}
 
-	#refill(): void {
-		this.#refilling ??= this.#claimMore().catch(error => {
-			this.#fatal ??= error;
-		}).finally(() => {
-			this.#refilling = undefined;
-		});
-	}
-
 	async #claimMore(): Promise<void> {
 		for (;;) {
 			const wanted = this.#wanted();
@@ -257,16 +203,16 @@ class SendRun {
 				return;
 			}
 
-			let claimed: ClaimedCallback[];
+			let claimed: ClaimedCallback[] = [];
 			try {
-				claimed = await this.#claim(wanted);
+				claimed = await this.#source.claim(wanted);
 			} catch (error) {
 				if (!this.options.watch) {
 					throw error;
 				}
 
+				// A long-running sender outlives a database that is away for a while.
 				this.logger.warn('could not claim callbacks; trying again', error);
-				claimed = [];
 			}
 
 			if (claimed.length > 0) {
@@ -274,7 +220,7 @@ class SendRun {
 				return;
 			}
 
-			if (!this.options.watch || this.#idsLeft || this.#stopping) {
+			if (!this.options.watch || this.#source.idsLeft !== undefined || this.#stopping) {
 				this.#exhausted = true;
 				return;
 			}
@@ -287,47 +233,12 @@ class SendRun {
 	}
 
 	#wanted(): number {
-		const batch = this.#batch;
-		const left = this.options.limit === undefined ? batch : this.options.limit - this.#summary.claimed;
-		if (this.#idsLeft?.length === 0) {
+		if (this.#source.done) {
 			return 0;
 		}
 
-		return Math.max(0, Math.min(batch, left));
-	}
-
-	async #claim(wanted: number): Promise<ClaimedCallback[]> {
-		const now = new Date();
-		const claimer: Claimer = {worker: this.#worker, now, leaseUntil: new Date(now.getTime() + this.#settings.leaseMs)};
-		if (this.#idsLeft) {
-			const ids = this.#idsLeft.splice(0, wanted);
-			const claimed = await this.#exclusive(async () => claimIds(this.sequelize, claimer, ids), {claim: true});
-			const found = new Set(claimed.map(callback => callback.id));
-			this.#summary.missing.push(...ids.filter(id => !found.has(id)));
-			return claimed;
-		}
-
-		const {hookId} = this.options;
-		// An explicit run takes what was due when it started: a retry it schedules is never its own.
-		const cutoff = this.options.watch ? now : new Date(this.#started);
-		let claimed: ClaimedCallback[] = [];
-		let checkedAbandoned = false;
-		if (now.getTime() - this.#lastAbandonedCheck >= abandonedCheckMs) {
-			this.#lastAbandonedCheck = now.getTime();
-			checkedAbandoned = true;
-			claimed = await this.#exclusive(async () => claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted}), {claim: true});
-		}
-
-		if (claimed.length < wanted) {
-			claimed.push(...await this.#exclusive(async () => claimDue(this.sequelize, claimer, {hookId, limit: wanted - claimed.length, cutoff}), {claim: true}));
-		}
-
-		if (claimed.length === 0 && !checkedAbandoned) {
-			this.#lastAbandonedCheck = now.getTime();
-			claimed = await this.#exclusive(async () => claimAbandoned(this.sequelize, claimer, {hookId, limit: wanted}), {claim: true});
-		}
-
-		return claimed;
+		const left = this.options.limit === undefined ? this.#batch : this.options.limit - this.#summary.claimed;
+		return Math.max(0, Math.min(this.#batch, left));
 	}
 
 	async #accept(claimed: ClaimedCallback[]): Promise<void> {
@@ -351,72 +262,14 @@ class SendRun {
 		this.#queue.push(...claimed);
 	}
 
-	#scheduleFlush(): void {
-		if (this.#results.length >= this.#settings.batchSize) {
-			void this.#flush();
-		} else {
-			this.#flushTimer ??= setTimeout(() => void this.#flush(), flushDelayMs);
-		}
-	}
-
-	async #flush(): Promise<void> {
-		clearTimeout(this.#flushTimer);
-		this.#flushTimer = undefined;
-		if (this.#flushing) {
-			// One write at a time; what comes in meanwhile goes with the next.
-			await this.#flushing;
-			if (this.#results.length > 0 && !this.#flushing) {
-				return this.#flush();
-			}
-
-			return;
-		}
-
-		const batch = this.#results.splice(0, this.#settings.batchSize);
-		if (batch.length === 0) {
-			return;
-		}
-
-		this.#flushing = this.#write(batch).finally(() => {
-			this.#flushing = undefined;
-		});
-		await this.#flushing;
-		if (this.#results.length >= this.#settings.batchSize) {
-			return this.#flush();
-		}
-
-		if (this.#results.length > 0) {
-			this.#scheduleFlush();
-		}
-	}
-
-	async #write(batch: Finished[]): Promise<void> {
-		let applied: Set<number> | undefined;
-		for (let attempt = 1; !applied; attempt++) {
-			try {
-				applied = await this.#exclusive(async () => recordResults(this.sequelize, this.#worker, batch));
-			} catch (error) {
-				if (attempt >= 4) {
-					// The callbacks stay leased to this run; once it ends, the leases run out and
-					// another run sends them again: nothing is lost.
-					this.#fatal ??= error;
-					return;
-				}
-
-				this.logger.warn(`could not write ${batch.length} results (try ${attempt} of 4)`, error);
-				await new Promise(resolve => setTimeout(resolve, 250 * (4 ** (attempt - 1))));
-			}
-		}
-
+	#written(batch: Finished[], applied: Set<number>): void {
+		this.#health.record(batch);
 		let lost = 0;
 		for (const {id, outcome} of batch) {
 			this.#held.delete(id);
 			if (!applied.has(id)) {
 				lost++;
-				continue;
-			}
-
-			if (outcome.status === 'sent') {
+			} else if (outcome.status === 'sent') {
 				this.#summary.sent++;
 			} else if (outcome.status === 'error') {
 				this.#summary.failed++;
@@ -430,18 +283,8 @@ class SendRun {
 		}
 	}
 
-	async #drainResults(): Promise<void> {
-		while (this.#results.length > 0 || this.#flushing) {
-			await this.#flush();
-			if (this.#fatal !== undefined) {
-				return;
-			}
-		}
-	}
-
 	async #releaseQueued(): Promise<void> {
-		const ids = this.#queue.splice(0).map(callback => callback.id);
-		await this.#release(ids);
+		await this.#release(this.#queue.splice(0).map(callback => callback.id));
 	}
 
 	async #release(ids: number[]): Promise<void> {
@@ -450,7 +293,7 @@ class SendRun {
 		}
 
 		try {
-			await this.#exclusive(async () => releaseClaims(this.sequelize, this.#worker, ids, new Date()));
+			await this.#turns.run(async () => releaseClaims(this.sequelize, this.#worker, ids, new Date()));
 			for (const id of ids) {
 				this.#held.delete(id);
 			}
@@ -461,84 +304,10 @@ class SendRun {
 
 	async #renew(): Promise<void> {
 		try {
-			await this.#exclusive(async () => renewLeases(this.sequelize, this.#worker, [...this.#held], new Date(Date.now() + this.#settings.leaseMs)));
+			await this.#turns.run(async () => renewLeases(this.sequelize, this.#worker, [...this.#held], new Date(Date.now() + this.#settings.leaseMs)));
 		} catch (error) {
 			this.logger.warn('could not renew the leases of claimed callbacks', error);
 		}
-	}
-
-	readonly #writes: Array<() => void> = [];
-	#writing = false;
-	/**
-	 * SQLite: this run's writes take turns, claims before the rest (they keep the requests going;
-	 * results can wait a moment). Two writes at once would only contend for the file lock, and
-	 * SQLite's busy handler sleeps while it waits.
-	 */
-	async #exclusive<T>(write: () => Promise<T>, {claim = false} = {}): Promise<T> {
-		if (this.sequelize.getDialect() !== 'sqlite') {
-			return write();
-		}
-
-		return new Promise<T>((resolve, reject) => {
-			const turn = () => {
-				write().then(resolve, reject).finally(() => {
-					this.#writing = false;
-					this.#nextWrite();
-				});
-			};
-
-			if (claim) {
-				this.#writes.unshift(turn);
-			} else {
-				this.#writes.push(turn);
-			}
-
-			this.#nextWrite();
-		});
-	}
-
-	#nextWrite(): void {
-		const next = this.#writing ? undefined : this.#writes.shift();
-		if (next) {
-			this.#writing = true;
-			next();
-		}
-	}
-
-	#recounting = false;
-	async #recount(): Promise<void> {
-		if (this.#recounting) {
-			return;
-		}
-
-		this.#recounting = true;
-		try {
-			const ids = this.#idsLeft;
-			const waiting = ids ? ids.length : await countRemaining(this.sequelize, {hookId: this.options.hookId, cutoff: this.options.watch ? new Date() : new Date(this.#started)});
-			this.#remaining = waiting + this.#held.size;
-			this.#finishedAtCount = this.#finished;
-		} catch {
-			// Only the progress line needs it.
-		} finally {
-			this.#recounting = false;
-		}
-	}
-
-	#report(): void {
-		const elapsedMs = Date.now() - this.#started;
-		const {claimed, sent, retrying, failed} = this.#summary;
-		const finished = this.#finished;
-		this.options.onProgress?.({
-			claimed, sent, retrying, failed, inFlight: this.#inFlight, elapsedMs,
-			remaining: this.#remaining === undefined ? undefined : Math.max(0, this.#remaining - (finished - this.#finishedAtCount)),
-			perSecond: elapsedMs > 0 ? finished / (elapsedMs / 1000) : 0,
-		});
-	}
-
-	#finishedAtCount = 0;
-
-	get #finished(): number {
-		return this.#summary.sent + this.#summary.retrying + this.#summary.failed;
 	}
 }
 

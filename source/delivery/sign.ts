@@ -15,10 +15,12 @@ export function secretKey(secret: string): Buffer {
 
 /**
  * Standard Webhooks signing: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of
- * `id.timestamp.body`, keyed with the secret's bytes; the timestamp is in Unix seconds.
+ * `id.timestamp.body`, keyed with the secret's bytes; the timestamp is in Unix seconds. With
+ * several keys there is one signature per key, as the specification allows.
  */
-export function signatureHeaders(key: Buffer, webhookId: string, body: string, now: Date = new Date()): SignatureHeaders {
+export function signatureHeaders(key: Buffer | Buffer[], webhookId: string, body: string, now: Date = new Date()): SignatureHeaders {
 	const timestamp = String(Math.floor(now.getTime() / 1000));
-	const signature = createHmac('sha256', key).update(`${webhookId}.${timestamp}.${body}`).digest('base64');
-	return {'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}`};
+	// Several keys (a secret being rotated): one signature each, space-separated, newest first.
+	const signatures = (Array.isArray(key) ? key : [key]).map(each => `v1,${createHmac('sha256', each).update(`${webhookId}.${timestamp}.${body}`).digest('base64')}`);
+	return {'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ')};
 }

@@ -6,6 +6,18 @@ import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/m
 import {customSignalName, isBuiltInSignal} from '../signals.js';
 import {validateHook, type HookInput, type ValidationContext} from './validate-hook.js';
 
+// An enabled hook has no reason to be disabled: (re-)enabling clears what the sender stored.
+const healthy = {disabledReason: null, disabledAt: null};
+
+/** Forget a hook's run of failed attempts: re-enabled, it gets the full allowance again. */
+async function clearFailures(sequelize: Sequelize, hookId: number, transaction?: Transaction): Promise<void> {
+	await sequelize.query('DELETE FROM http_hook_health WHERE hook_id = :hookId', {replacements: {hookId}, transaction});
+}
+
+export type RotateOptions = {keepPreviousForMs?: number};
+
+const defaultKeepPreviousMs = 24 * 60 * 60 * 1000;
+
 /** A hook as the API returns it: its row with signal names. */
 export type HookRecord = Omit<HookAttributes, 'signals'> & {signals: string[]};
 
@@ -43,21 +55,49 @@ export class HookStore {
 		const valid = await validateHook({...current, ...changes}, await this.validationContext());
 		await this.sequelize.transaction(async transaction => {
 			const {signals, ...fields} = valid;
-			await this.models.Hook.update({...fields, updatedAt: new Date()}, {where: {id}, transaction});
+			await this.models.Hook.update({...fields, ...(fields.enabled ? healthy : {}), updatedAt: new Date()}, {where: {id}, transaction});
+			if (fields.enabled && !current.enabled) {
+				await clearFailures(this.sequelize, id, transaction);
+			}
+
 			await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
 			await this.link(id, signals, transaction);
 		});
 		return this.getHook(id);
 	}
 
+	/**
+	 * Give a hook a new secret; its current one stays in use beside it for `keepPreviousForMs`
+	 * (default 24 h; 0 drops it at once), so both signatures are sent meanwhile.
+	 */
+	async rotateSecret(id: number, newSecret: string, {keepPreviousForMs = defaultKeepPreviousMs}: RotateOptions = {}): Promise<HookRecord> {
+		if (!Number.isSafeInteger(keepPreviousForMs) || keepPreviousForMs < 0) {
+			throw new InvalidHookError(`keepPreviousForMs ${quote(keepPreviousForMs)} is not a whole number of milliseconds, 0 or more`);
+		}
+
+		const current = await this.getHook(id);
+		const keep = current.secret !== null && keepPreviousForMs > 0 && current.secret !== String(newSecret).trim();
+		return this.updateHook(id, {
+			secret: newSecret,
+			previousSecret: keep ? current.secret : null,
+			previousSecretExpiresAt: keep ? new Date(Date.now() + keepPreviousForMs) : null,
+		});
+	}
+
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {
-		await this.getHook(id);
-		await this.models.Hook.update({enabled, updatedAt: new Date()}, {where: {id}});
+		const current = await this.getHook(id);
+		await this.sequelize.transaction(async transaction => {
+			await this.models.Hook.update({enabled, ...(enabled ? healthy : {}), updatedAt: new Date()}, {where: {id}, transaction});
+			if (enabled && !current.enabled) {
+				await clearFailures(this.sequelize, id, transaction);
+			}
+		});
 		return this.getHook(id);
 	}
 
 	async deleteHook(id: number): Promise<void> {
 		const deleted = await this.models.Hook.destroy({where: {id}});
+		await clearFailures(this.sequelize, id);
 		if (deleted === 0) {
 			throw new HttpHooksError(`No hook with id ${quote(id)}`);
 		}

@@ -21,15 +21,23 @@ export type HookInput = {
 	payloadTemplate?: string | null;
 	serializerClass?: string | null;
 	secret?: string | null;
+	/** The secret before the last rotation: callbacks are signed with it too until previousSecretExpiresAt. */
+	previousSecret?: string | null;
+	/** When the previous secret stops being used; required with previousSecret. */
+	previousSecretExpiresAt?: Date | string | null;
 	enabled?: boolean;
+	/** Deliver the callbacks of one record (or custom signal `orderingKey`) strictly in creation order. */
+	ordered?: boolean;
 };
 
-export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers'>> & {
+export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt'>> & {
 	contentType: string | null;
 	headers: string;
 	payloadTemplate: string | null;
 	serializerClass: string | null;
 	secret: string | null;
+	previousSecret: string | null;
+	previousSecretExpiresAt: Date | null;
 };
 
 export type ValidationContext = {
@@ -61,17 +69,40 @@ export function checkTargetUrl(value: unknown): string {
 	return value.trim();
 }
 
-export function checkSecret(value: string | null): string | null {
+export function checkSecret(value: string | null, label = 'Secret'): string | null {
 	if (value === null) {
 		return null;
 	}
 
 	const match = /^whsec_([A-Za-z\d+/]+={0,2})$/.exec(value.trim());
 	if (!match || Buffer.from(match[1]!, 'base64').length < 16) {
-		throw new InvalidHookError('Secret must be "whsec_" followed by at least 16 bytes in base64 (the Standard Webhooks format)');
+		throw new InvalidHookError(`${label} must be "whsec_" followed by at least 16 bytes in base64 (the Standard Webhooks format)`);
 	}
 
 	return value.trim();
+}
+
+/** The end of a previous secret's window: a valid date with a previous secret, nothing without. */
+function checkExpiry(value: Date | string | null | undefined, previousSecret: string | null): Date | null {
+	const given = value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? null : value;
+	if (previousSecret === null) {
+		if (given !== null) {
+			throw new InvalidHookError(`previousSecretExpiresAt ${quote(given)} needs a previousSecret`);
+		}
+
+		return null;
+	}
+
+	if (given === null) {
+		throw new InvalidHookError('A previous secret needs previousSecretExpiresAt: the time it stops being used');
+	}
+
+	const date = given instanceof Date ? given : new Date(given);
+	if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+		throw new InvalidHookError(`previousSecretExpiresAt ${quote(given)} is not a valid date`);
+	}
+
+	return date;
 }
 
 /**
@@ -190,6 +221,15 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	});
 
 	const secret = await field('secret', () => checkSecret(blankToNull(input.secret)));
+	const previousSecret = await field('previousSecret', () => {
+		const previous = checkSecret(blankToNull(input.previousSecret), 'Previous secret');
+		if (previous !== null && secret === null) {
+			throw new InvalidHookError('A previous secret needs a current secret: set secret too');
+		}
+
+		return previous;
+	});
+	const previousSecretExpiresAt = await field('previousSecretExpiresAt', () => checkExpiry(input.previousSecretExpiresAt, previousSecret));
 	const enabled = await field('enabled', () => {
 		if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
 			throw new InvalidHookError(`enabled must be true or false, got ${quote(input.enabled)}`);
@@ -197,6 +237,13 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 
 		return input.enabled ?? true;
 	});
+	const ordered = await field('ordered', () => {
+		if (input.ordered !== undefined && typeof input.ordered !== 'boolean') {
+			throw new InvalidHookError(`ordered must be true or false, got ${quote(input.ordered)}`);
+		}
 
-	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, enabled};
+		return input.ordered ?? false;
+	});
+
+	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, previousSecret, previousSecretExpiresAt, enabled, ordered};
 }

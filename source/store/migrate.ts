@@ -3,12 +3,18 @@ import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
 import * as callbacksReady from './migrations/0002-callbacks-ready.js';
 import * as reportingIndexes from './migrations/0003-reporting-indexes.js';
+import * as secretRotation from './migrations/0004-secret-rotation.js';
+import * as endpointHealth from './migrations/0005-endpoint-health.js';
+import * as orderedDelivery from './migrations/0006-ordered-delivery.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
 	{name: '0001-initial', module: initial},
 	{name: '0002-callbacks-ready', module: callbacksReady},
 	{name: '0003-reporting-indexes', module: reportingIndexes},
+	{name: '0004-secret-rotation', module: secretRotation},
+	{name: '0005-endpoint-health', module: endpointHealth},
+	{name: '0006-ordered-delivery', module: orderedDelivery},
 ];
 
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.

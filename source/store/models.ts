@@ -12,6 +12,14 @@ export type HookAttributes = {
 	payloadTemplate: string | null;
 	serializerClass: string | null;
 	secret: string | null;
+	/** Columns added by later migrations: always read from the database, optional in hand-made rows. */
+	previousSecret?: string | null;
+	previousSecretExpiresAt?: Date | null;
+	/** Why the sender disabled the hook (its endpoint kept failing, or is gone), and when. */
+	disabledReason?: string | null;
+	disabledAt?: Date | null;
+	/** Callbacks for one record are delivered strictly in creation order. */
+	ordered?: boolean;
 	enabled: boolean;
 	createdAt: Date;
 	updatedAt: Date;
@@ -28,6 +36,8 @@ export type CallbackAttributes = {
 	hookName: string;
 	model: string | null;
 	objectId: string | null;
+	/** With an ordered hook: callbacks of one hook and key go out in creation order. */
+	orderingKey?: string | null;
 	eventType: string;
 	webhookId: string;
 	targetUrl: string;
@@ -113,6 +123,11 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		payloadTemplate: {type: DataTypes.TEXT, allowNull: true},
 		serializerClass: {type: DataTypes.STRING, allowNull: true},
 		secret: {type: DataTypes.TEXT, allowNull: true},
+		previousSecret: {type: DataTypes.TEXT, allowNull: true},
+		previousSecretExpiresAt: {type: DataTypes.DATE, allowNull: true},
+		disabledReason: {type: DataTypes.TEXT, allowNull: true},
+		disabledAt: {type: DataTypes.DATE, allowNull: true},
+		ordered: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
 		enabled: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true},
 	}, {...common, tableName: 'http_hooks'}) as HttpHooksModels['Hook'];
 
@@ -133,6 +148,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		hookName: {type: DataTypes.STRING, allowNull: false},
 		model: {type: DataTypes.STRING, allowNull: true},
 		objectId: {type: DataTypes.STRING, allowNull: true},
+		orderingKey: {type: DataTypes.STRING, allowNull: true},
 		eventType: {type: DataTypes.STRING, allowNull: false},
 		webhookId: {type: DataTypes.STRING, allowNull: false},
 		targetUrl: {type: DataTypes.TEXT, allowNull: false},

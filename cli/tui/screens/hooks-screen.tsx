@@ -154,7 +154,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 				idOf={row => row.id}
 				renderItem={row => {
 					const [id, name, model, signals, enabled, waiting, error, request] = cells(columns, widths, [
-						String(row.id), row.name, row.model, row.signals.join(','), row.enabled ? 'enabled' : 'disabled', String(row.waiting), String(row.error), `${row.httpMethod} ${row.targetUrl}`,
+						String(row.id), row.name, row.model, row.signals.join(','), row.enabled ? 'enabled' : row.disabledReason ? 'auto-off' : 'disabled', String(row.waiting), String(row.error), `${row.httpMethod} ${row.targetUrl}`,
 					]);
 					return (
 						<>

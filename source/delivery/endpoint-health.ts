@@ -1,0 +1,132 @@
+import {QueryTypes, type Sequelize} from 'sequelize';
+import type {Finished} from './record-results.js';
+import type {WriteTurns} from './write-turns.js';
+
+type Settings = {
+	sequelize: Sequelize;
+	/** Failed attempts in a row that disable a hook. */
+	disableAfterFailures: number;
+	turns: Pick<WriteTurns, 'run'>;
+	warn(message: string, error?: unknown): void;
+	/** A hook was disabled by this sender. */
+	onDisabled(hookId: number): void;
+};
+
+type Tally = {gone: boolean; success: boolean; trailing: number; last: string};
+
+function describe(finished: Finished): string {
+	const {statusCode, error} = finished.result;
+	return statusCode === null ? (error ?? 'no response').slice(0, 200) : `HTTP ${statusCode}`;
+}
+
+/** Per hook, in the order the attempts finished: gone?, any success, failures since the last success. */
+function tally(batch: Finished[]): Map<number, Tally> {
+	const hooks = new Map<number, Tally>();
+	for (const finished of batch) {
+		if (finished.hookId === undefined || finished.hookId === null) {
+			continue;
+		}
+
+		const entry = hooks.get(finished.hookId) ?? {gone: false, success: false, trailing: 0, last: ''};
+		hooks.set(finished.hookId, entry);
+		const {statusCode} = finished.result;
+		if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+			entry.success = true;
+			entry.trailing = 0;
+		} else {
+			entry.trailing++;
+			entry.last = describe(finished);
+			entry.gone ||= statusCode === 410;
+		}
+	}
+
+	return hooks;
+}
+
+/**
+ * Endpoint health: counts each hook's failed attempts in a row (in `http_hook_health`, not on
+ * the hook: a change of `http_hooks` makes every process reload its hooks) and disables a hook
+ * whose endpoint answered 410 Gone or failed `disableAfterFailures` times in a row, storing why
+ * and when. Its waiting callbacks stay waiting until the hook is enabled again.
+ */
+export class EndpointHealth {
+	#chain: Promise<void> = Promise.resolve();
+
+	constructor(private readonly settings: Settings) {}
+
+	/** Count a written batch of attempts; the writes happen in the background, in order. */
+	record(batch: Finished[]): void {
+		const hooks = tally(batch);
+		if (hooks.size > 0) {
+			this.#chain = this.#chain.then(async () => this.settings.turns.run(async () => this.#apply(hooks))).catch(error => {
+				this.settings.warn('could not update the health of endpoints', error);
+			});
+		}
+	}
+
+	/** Wait for the writes of everything recorded so far. */
+	async drain(): Promise<void> {
+		await this.#chain;
+	}
+
+	async #apply(hooks: Map<number, Tally>): Promise<void> {
+		const {sequelize, disableAfterFailures} = this.settings;
+		const now = new Date();
+		const healthy = [...hooks].filter(([, entry]) => entry.trailing === 0).map(([hookId]) => hookId);
+		if (healthy.length > 0) {
+			await sequelize.query(
+				'UPDATE http_hook_health SET consecutive_failures = 0, updated_at = :now WHERE hook_id IN (:healthy) AND consecutive_failures > 0',
+				{replacements: {healthy, now}},
+			);
+		}
+
+		for (const [hookId, entry] of hooks) {
+			if (entry.gone) {
+				await this.#disable(hookId, 'endpoint answered 410 Gone', now);
+				continue;
+			}
+
+			if (entry.trailing === 0) {
+				continue;
+			}
+
+			await sequelize.query(
+				`INSERT INTO http_hook_health (hook_id, consecutive_failures, updated_at) VALUES (:hookId, :failures, :now)
+				ON CONFLICT (hook_id) DO UPDATE SET updated_at = excluded.updated_at,
+					consecutive_failures = (CASE WHEN :reset = 1 THEN 0 ELSE http_hook_health.consecutive_failures END) + excluded.consecutive_failures`,
+				{replacements: {hookId, failures: entry.trailing, now, reset: entry.success ? 1 : 0}},
+			);
+			const [row] = await sequelize.query<{consecutive_failures: number | string}>(
+				'SELECT consecutive_failures FROM http_hook_health WHERE hook_id = :hookId',
+				{replacements: {hookId}, type: QueryTypes.SELECT},
+			);
+			const failures = Number(row?.consecutive_failures ?? 0);
+			if (failures >= disableAfterFailures) {
+				await this.#disable(hookId, `${failures} failed attempts in a row (last: ${entry.last})`, now);
+			}
+		}
+	}
+
+	async #disable(hookId: number, reason: string, now: Date): Promise<void> {
+		const [, changed] = await this.settings.sequelize.query(
+			`UPDATE http_hooks SET enabled = :off, disabled_reason = :reason, disabled_at = :now, updated_at = :now
+			WHERE id = :hookId AND enabled = :on`,
+			{replacements: {hookId, reason, now, on: true, off: false}},
+		);
+		if (affected(changed) > 0) {
+			this.settings.warn(`hook ${hookId} disabled: ${reason}; enable it again to resume its waiting callbacks`);
+		}
+
+		this.settings.onDisabled(hookId);
+	}
+}
+
+// The second result of an UPDATE: a row count (SQLite: the statement, with `changes`).
+function affected(result: unknown): number {
+	if (typeof result === 'number') {
+		return result;
+	}
+
+	const {rowCount, changes} = (result ?? {}) as {rowCount?: number; changes?: number};
+	return rowCount ?? changes ?? 0;
+}

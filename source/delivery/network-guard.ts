@@ -1,0 +1,104 @@
+import dns, {type LookupAddress, type LookupOptions} from 'node:dns';
+import {BlockList, isIP} from 'node:net';
+import {HttpHooksError, quote} from '../errors.js';
+
+type Range = [address: string, prefix: number, reason: string];
+
+// Checked in this order: the first range holding an address names it.
+const blockedV4: Range[] = [
+	['169.254.169.254', 32, 'a cloud metadata address'],
+	['0.0.0.0', 8, 'a "this network" address'],
+	['127.0.0.0', 8, 'a loopback address'],
+	['10.0.0.0', 8, 'a private address'],
+	['172.16.0.0', 12, 'a private address'],
+	['192.168.0.0', 16, 'a private address'],
+	['169.254.0.0', 16, 'a link-local address'],
+	['100.64.0.0', 10, 'a carrier-grade NAT (CGNAT) address'],
+	['192.0.0.0', 24, 'an IETF protocol address'],
+	['198.18.0.0', 15, 'a benchmarking address'],
+	['224.0.0.0', 4, 'a multicast address'],
+	['240.0.0.0', 4, 'a reserved address'],
+];
+const blockedV6: Range[] = [
+	['fd00:ec2::254', 128, 'a cloud metadata address'],
+	['::', 128, 'an unspecified address'],
+	['::1', 128, 'a loopback address'],
+	['fc00::', 7, 'a unique-local address'],
+	['fe80::', 10, 'a link-local address'],
+	['ff00::', 8, 'a multicast address'],
+];
+
+const ranges = [
+	...blockedV4.map(([address, prefix, reason]) => ({list: subnet(address, prefix, 'ipv4'), reason})),
+	...blockedV6.map(([address, prefix, reason]) => ({list: subnet(address, prefix, 'ipv6'), reason})),
+];
+
+function subnet(address: string, prefix: number, family: 'ipv4' | 'ipv6'): BlockList {
+	const list = new BlockList();
+	list.addSubnet(address, prefix, family);
+	return list;
+}
+
+/** Parse allow-listed subnets (`10.1.0.0/16`, `fd00::/8`, or one address); a bad one is an error naming it. */
+export function parseAllowedNetworks(networks: readonly string[]): BlockList {
+	const allowed = new BlockList();
+	for (const network of networks) {
+		const [address = '', prefixText, ...rest] = String(network).trim().split('/');
+		const family = isIP(address);
+		const prefix = prefixText === undefined ? (family === 6 ? 128 : 32) : Number(prefixText);
+		if (family === 0 || rest.length > 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32) || prefixText === '') {
+			throw new HttpHooksError(`Allowed network ${quote(network)} is not a subnet in CIDR notation, such as "10.0.0.0/8" or "fd00::/8"`);
+		}
+
+		allowed.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
+	}
+
+	return allowed;
+}
+
+/**
+ * Refuses connections to loopback, private, link-local, CGNAT, unique-local and cloud metadata
+ * addresses, unless an allowed subnet holds them. It judges the address a name resolved to, at
+ * connect time (the agent's `lookup`), so a public name pointing inside is refused as well.
+ */
+export class NetworkGuard {
+	constructor(private readonly allowed: BlockList) {}
+
+	/** Why connecting to this IP address is refused, or undefined when it is not. */
+	refusal(address: string): string | undefined {
+		const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+		if (this.allowed.check(address, family)) {
+			return undefined;
+		}
+
+		const range = ranges.find(({list}) => list.check(address, family));
+		return range && `blocked: ${address} is ${range.reason}`;
+	}
+
+	/** A `lookup` for http.Agent: resolves as usual, then refuses blocked addresses. */
+	readonly lookup = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+		dns.lookup(hostname, {...options, all: true}, (error, addresses) => {
+			if (error) {
+				callback(error, []);
+				return;
+			}
+
+			const open = addresses.filter(({address}) => this.refusal(address) === undefined);
+			if (open.length === 0) {
+				const first = addresses[0];
+				callback(blockedError(first ? this.refusal(first.address)! : `blocked: ${hostname} resolves to no address`), []);
+				return;
+			}
+
+			if (options.all) {
+				callback(null, open);
+			} else {
+				callback(null, open[0]!.address, open[0]!.family);
+			}
+		});
+	};
+}
+
+function blockedError(message: string): NodeJS.ErrnoException {
+	return new Error(message);
+}

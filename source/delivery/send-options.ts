@@ -1,0 +1,79 @@
+import {HttpHooksError, quote} from '../errors.js';
+import type {DeliveryOptions} from './delivery-settings.js';
+
+export type SendProgress = {
+	claimed: number;
+	sent: number;
+	retrying: number;
+	failed: number;
+	/** Requests under way right now. */
+	inFlight: number;
+	/** Due callbacks not finished yet (counted every few seconds); undefined before the first count. */
+	remaining?: number;
+	/** Finished attempts per second since the start. */
+	perSecond: number;
+	elapsedMs: number;
+};
+
+export type SendOptions = {
+	/** Only callbacks of this hook. */
+	hookId?: number;
+	/** Exactly these callbacks, whatever their status (a resend). */
+	callbackIds?: number[];
+	/** Requests in flight at once; default `delivery.concurrency`. */
+	concurrency?: number;
+	/** Claim at most this many callbacks in this run. */
+	limit?: number;
+	/** Keep running, woken by new callbacks and by polling, until `signal` aborts. */
+	watch?: boolean;
+	/** Stop: nothing more is claimed, requests under way finish, claims not started are released. */
+	signal?: AbortSignal;
+	onProgress?(progress: SendProgress): void;
+	/** Delivery settings for this run, over the handle's (e.g. a shorter lease). */
+	delivery?: DeliveryOptions;
+};
+
+export type SendSummary = {
+	claimed: number;
+	sent: number;
+	/** Failed attempts with a retry scheduled. */
+	retrying: number;
+	/** Callbacks that reached the final status `error` in this run. */
+	failed: number;
+	/** Ids of `callbackIds` that do not exist. */
+	missing: number[];
+	durationMs: number;
+};
+
+function checkId(value: unknown, what: string): number {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+		throw new HttpHooksError(`${what} must be a whole number above 0, got ${quote(value)}`);
+	}
+
+	return value;
+}
+
+/** Check the filters of a run; returns the callback ids without repeats. */
+export function checkSendOptions(options: SendOptions): {callbackIds?: number[]} {
+	if (options.hookId !== undefined) {
+		checkId(options.hookId, 'hookId');
+	}
+
+	if (options.limit !== undefined) {
+		checkId(options.limit, 'limit');
+	}
+
+	if (options.callbackIds === undefined) {
+		return {};
+	}
+
+	if (!Array.isArray(options.callbackIds)) {
+		throw new HttpHooksError(`callbackIds must be a list of callback ids, got ${quote(options.callbackIds)}`);
+	}
+
+	if (options.hookId !== undefined) {
+		throw new HttpHooksError('Give either hookId or callbackIds, not both: callbackIds names the callbacks exactly');
+	}
+
+	return {callbackIds: [...new Set(options.callbackIds.map(id => checkId(id, 'A callback id')))]};
+}
