@@ -1,18 +1,9 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
+import type {CallbackAttributes} from '../store/models.js';
 
-/** A claimed callback: what sending it takes. */
-export type ClaimedCallback = {
-	id: number;
-	hookId: number | null;
-	webhookId: string;
-	targetUrl: string;
-	httpMethod: string;
-	contentType: string | null;
-	headers: string;
-	payload: string | null;
-	/** Attempts made before this one. */
-	attempts: number;
-};
+/** A claimed callback: what sending it takes (`attempts`: those made before this one). */
+export type ClaimedCallback = Pick<CallbackAttributes,
+	'id' | 'hookId' | 'webhookId' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payload' | 'attempts'>;
 
 /** Who claims, and until when. `now` also decides which leases have run out. */
 export type Claimer = {worker: string; now: Date; leaseUntil: Date};

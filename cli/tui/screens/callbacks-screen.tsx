@@ -19,8 +19,8 @@ import {
 	callbacksReducer, initialCallbacks, visibleWindow, wantsMore, type CallbackRow, type CallbacksFilter,
 } from '../state/callbacks-state.js';
 import {settle} from '../state/list-state.js';
-import {navigationMoves, scrolled} from '../state/navigation.js';
-import {globalActions, type ScreenProps} from './screen-props.js';
+import {scrolled} from '../state/navigation.js';
+import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
 type Props = ScreenProps & {
 	/** A filter to take (from the hooks screen), re-applied when `serial` moves. */
@@ -204,26 +204,15 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			return;
 		}
 
-		if (globalActions.has(action)) {
-			onGlobal(action);
-			return;
-		}
-
-		const move = navigationMoves[action];
-		if (move) {
-			if (pane === 'list') {
-				dispatch({type: 'move', move: {type: move}});
-			} else {
-				setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset));
-			}
-
+		if (handlePaneAction(action, {
+			pane, setPane, onGlobal,
+			moveList: move => dispatch({type: 'move', move: {type: move}}),
+			scrollDetail: move => setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset)),
+		})) {
 			return;
 		}
 
 		switch (action) {
-			case 'open': setPane('detail'); break;
-			case 'switchPane': setPane(pane === 'list' ? 'detail' : 'list'); break;
-			case 'back': setPane('list'); break;
 			case 'cycleStatus': dispatch({type: 'cycleStatus'}); break;
 			case 'search': setSearch(state.filter.search ?? ''); break;
 			case 'clearFilter': dispatch({type: 'filter', filter: {}}); break;

@@ -15,10 +15,10 @@ import {useReportContexts} from '../hooks/use-report-contexts.js';
 import {useStore, useValue} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
-import {navigationMoves, scrolled} from '../state/navigation.js';
+import {scrolled} from '../state/navigation.js';
 import {rowListReducer, type RowList} from '../state/row-list-state.js';
 import type {CallbacksFilter} from '../state/callbacks-state.js';
-import {globalActions, type ScreenProps} from './screen-props.js';
+import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
 type Props = ScreenProps & {
 	/** Put the cursor on this hook at the next read (after a save). */
@@ -83,26 +83,15 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		const pane = getPane();
 		const {rows, list} = getState();
 		const hook = rows[list.cursor];
-		if (globalActions.has(action)) {
-			onGlobal(action);
-			return;
-		}
-
-		const move = navigationMoves[action];
-		if (move) {
-			if (pane === 'list') {
-				dispatch({type: 'move', move: {type: move}});
-			} else {
-				setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset));
-			}
-
+		if (handlePaneAction(action, {
+			pane, setPane, onGlobal,
+			moveList: move => dispatch({type: 'move', move: {type: move}}),
+			scrollDetail: move => setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset)),
+		})) {
 			return;
 		}
 
 		switch (action) {
-			case 'open': setPane('detail'); return;
-			case 'switchPane': setPane(pane === 'list' ? 'detail' : 'list'); return;
-			case 'back': setPane('list'); return;
 			case 'newHook': onOpenForm('new'); return;
 			default: break;
 		}

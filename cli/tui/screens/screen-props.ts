@@ -1,4 +1,5 @@
 import type {Action, Context} from '../keymap.js';
+import {navigationMoves, type Move} from '../state/navigation.js';
 
 /** What the shell gives every screen. */
 export type ScreenProps = {
@@ -16,3 +17,35 @@ export type ScreenProps = {
 
 /** The `global` context's actions. */
 export const globalActions: ReadonlySet<Action> = new Set(['quit', 'help', 'showHooks', 'showSignals', 'showCallbacks']);
+
+export type Pane = 'list' | 'detail';
+
+/**
+ * The keys every list-and-detail screen handles alike: the shell's global actions, moves (the
+ * list's cursor, or the detail pane's scroll), and switching panes. True when it was one of them.
+ */
+export function handlePaneAction(action: Action, screen: {
+	pane: Pane;
+	setPane(pane: Pane): void;
+	onGlobal(action: Action): void;
+	moveList(move: Move): void;
+	scrollDetail(move: Move): void;
+}): boolean {
+	if (globalActions.has(action)) {
+		screen.onGlobal(action);
+		return true;
+	}
+
+	const move = navigationMoves[action];
+	if (move) {
+		(screen.pane === 'list' ? screen.moveList : screen.scrollDetail)(move);
+		return true;
+	}
+
+	switch (action) {
+		case 'open': screen.setPane('detail'); return true;
+		case 'switchPane': screen.setPane(screen.pane === 'list' ? 'detail' : 'list'); return true;
+		case 'back': screen.setPane('list'); return true;
+		default: return false;
+	}
+}
