@@ -42,6 +42,9 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	});
 	t.like((await httpHooks.stats({now: new Date(now), windowMinutes: 180}))[0], {attempts: 21, successRate: 15 / 21, p95Ms: 20}, 'a wider window takes the old attempt in');
 	await t.throwsAsync(httpHooks.stats({windowMinutes: 0}), {message: /Window "0"/});
+	t.deepEqual(await httpHooks.stats({now: new Date(now), hookId: fast.id}), [stats[0]!], 'one hook alone: the same figures');
+	t.deepEqual(await httpHooks.stats({now: new Date(now), hookId: idle.id}), [stats[1]!], 'the other hook\'s callbacks and attempts stay out');
+	await t.throwsAsync(httpHooks.stats({hookId: 0}), {message: /Hook id "0"/});
 
 	const table = await runHooks(['stats', '--database-url', database.url]);
 	t.is(table.code, 0, table.stderr);
@@ -49,6 +52,8 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	t.regex(table.stdout, /fast\s+3\s+0\s+1\s+1\s+5m\s+20\s+75\.0%\s+10ms\s+19ms/);
 	const json = await runHooks(['stats', '--database-url', database.url, '--json']);
 	t.is(JSON.parse(json.stdout).hooks[0].attempts, 20);
+	const one = await runHooks(['stats', '--database-url', database.url, '--hook-id', String(idle.id), '--json']);
+	t.deepEqual(JSON.parse(one.stdout).hooks.map((hook: {hookName: string}) => hook.hookName), ['idle']);
 	const bad = await runHooks(['stats', '--database-url', database.url, '--window-minutes', '-3']);
 	t.is(bad.code, 2);
 	t.regex(bad.stderr, /--window-minutes -3/);

@@ -111,6 +111,40 @@ dialectTest('hooks screen: each hook with its queue; Space disables, d deletes a
 	}
 });
 
+dialectTest('hooks screen: the selected hook\'s lag, success rate and latency, read for it alone and kept fresh', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, source} = setup;
+	const fast = await app.createHook({name: 'fast', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/a'});
+	const idle = await app.createHook({name: 'idle', model: 'Pet', signals: ['afterUpdate'], targetUrl: 'http://127.0.0.1:9/b'});
+	const now = Date.now();
+	const callback = (hook: {id: number; name: string}, status: string, nextAttemptAt: Date | null) => ({
+		hookId: hook.id, hookName: hook.name, eventType: 'created', webhookId: `msg_${Math.random()}`, targetUrl: 'http://127.0.0.1:9/a', httpMethod: 'POST',
+		headers: '{}', payload: '{}', status, nextAttemptAt,
+	});
+	const [, sent, idleSent] = await app.models.Callback.bulkCreate([
+		callback(fast, 'waiting', new Date(now - (5 * 60_000))),
+		callback(fast, 'sent', null),
+		callback(idle, 'sent', null),
+	] as never[]);
+	await app.models.Attempt.bulkCreate(Array.from({length: 20}, (_, index) => ({
+		callbackId: sent!.id, attempt: index + 1, startedAt: new Date(now - 60_000), durationMs: index + 1, statusCode: index < 5 ? 500 : 200,
+	})) as never[]);
+	const ui = await show(t, source, 40);
+	try {
+		await until(t, ui, frame => /Lag +5m: the oldest due callback has waited that long/.test(frame), 'the lag of the first hook');
+		t.regex(ui.frame(), /Last hour +20 attempts · 75\.0% answered 2xx · p50 10ms · p95 19ms/);
+		await press(ui, keys.down);
+		await until(t, ui, frame => frame.includes('Hook 2: idle') && /Last hour +no attempts/.test(frame), 'the second hook\'s own figures');
+		t.regex(ui.frame(), /Lag +none: nothing due is waiting/);
+		await app.models.Attempt.create({callbackId: idleSent!.id, attempt: 1, startedAt: new Date(), durationMs: 42, statusCode: 204} as never);
+		await until(t, ui, frame => /Last hour +1 attempt · 100\.0% answered 2xx · p50 42ms · p95 42ms/.test(frame), 'the figures read again');
+		t.is(idle.id, 2);
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
 dialectTest('hook form: created through the form, the library\'s error beside its field; then edited', async (t, database) => {
 	const setup = await consoleOn(database);
 	const {tool, source} = setup;

@@ -3,26 +3,7 @@ import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
-
-function wholeNumber(flag: string, value: unknown, minimum = 1, maximum = Number.MAX_SAFE_INTEGER): number {
-	const text = String(value).trim();
-	const number = Number(text);
-	if (!/^\d+$/.test(text) || number < minimum || number > maximum) {
-		throw new UsageError(`${flag} must be a whole number from ${minimum}${maximum < Number.MAX_SAFE_INTEGER ? ` to ${maximum}` : ' up'}, got ${JSON.stringify(value)}`);
-	}
-
-	return number;
-}
-
-function seconds(flag: string, value: unknown, minimum: number): number {
-	const text = String(value).trim();
-	const number = Number(text);
-	if (text === '' || !Number.isFinite(number) || number < minimum) {
-		throw new UsageError(`${flag} must be a number of seconds, at least ${minimum}, got ${JSON.stringify(value)}`);
-	}
-
-	return Math.round(number * 1000);
-}
+import {seconds, wholeNumber} from '../flag-values.js';
 
 /** The callback ids of `--callback 12 13`, `--callback 12 --callback 13` or `--callback 12,13`. */
 function callbackIds(flag: unknown, input: string[]): number[] | undefined {

@@ -1,32 +1,23 @@
 import {callbackStats} from '../../source/operations/stats.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
+import {wholeNumber} from '../flag-values.js';
+import {duration, latency, percent} from '../format-stats.js';
 import {formatTable} from '../format-table.js';
-
-function duration(seconds: number | null): string {
-	if (seconds === null) {
-		return '';
-	}
-
-	if (seconds < 120) {
-		return `${seconds}s`;
-	}
-
-	return seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${(seconds / 3600).toFixed(1)}h`;
-}
 
 export const statsCommand: Command = {
 	name: 'stats',
 	summary: 'Per hook: callbacks by status, delivery lag, success rate and latency',
-	usage: 'stats [--window-minutes 60] [--json]',
+	usage: 'stats [--hook-id N] [--window-minutes 60] [--json]',
 	help: [
 		'For every hook: its callbacks by status; LAG, the age of the oldest callback that is due',
 		'and still waiting (how far behind delivery is); and over the last hour (--window-minutes)',
 		'the number of attempts, the share answered 2xx, and the p50 / p95 attempt latency.',
 	].join('\n'),
-	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json'],
+	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json', 'hooks stats --hook-id 3'],
 	flags: {
 		...databaseFlag,
+		hookId: {type: 'string', description: 'Only this hook'},
 		windowMinutes: {type: 'number', default: 60, description: 'Minutes of attempts to rate (default 60)'},
 		json: {type: 'boolean', default: false, description: 'Print the figures as JSON'},
 	},
@@ -36,9 +27,10 @@ export const statsCommand: Command = {
 			throw new UsageError(`--window-minutes ${JSON.stringify(windowMinutes)} is not a whole number of minutes, 1 or more`);
 		}
 
+		const hookId = flags['hookId'] === undefined ? undefined : wholeNumber('--hook-id', flags['hookId']);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
-			const stats = await callbackStats(httpHooks.models, {windowMinutes});
+			const stats = await callbackStats(httpHooks.models, {windowMinutes, hookId});
 			if (flags['json']) {
 				io.stdout.write(`${JSON.stringify({windowMinutes, hooks: stats}, undefined, 2)}\n`);
 				return exitCodes.ok;
@@ -65,8 +57,7 @@ export const statsCommand: Command = {
 				hook.hookId === null ? '-' : String(hook.hookId), hook.hookName,
 				String(hook.counts.waiting), String(hook.counts.sending), String(hook.counts.sent), String(hook.counts.error),
 				duration(hook.lagSeconds), String(hook.attempts),
-				hook.successRate === null ? '' : `${(hook.successRate * 100).toFixed(1)}%`,
-				hook.p50Ms === null ? '' : `${hook.p50Ms}ms`, hook.p95Ms === null ? '' : `${hook.p95Ms}ms`,
+				percent(hook.successRate), latency(hook.p50Ms), latency(hook.p95Ms),
 			]))}\n`);
 			return exitCodes.ok;
 		} finally {

@@ -6,6 +6,7 @@ import {
 	countByHook, countCallbacks, getCallback, newerCallbacks, pageCallbacks, requeueCallbacks,
 	type CallbackDetail, type CallbackFilter, type CallbackPage,
 } from '../../source/operations/browse-callbacks.js';
+import {callbackStats, type HookStats} from '../../source/operations/stats.js';
 import {contentTypes} from '../../source/payload/content-types.js';
 import {readCatalog} from '../../source/store/model-catalog.js';
 import type {SignalAttributes} from '../../source/store/models.js';
@@ -33,6 +34,12 @@ export class ConsoleSource {
 	async hooks(): Promise<HookRow[]> {
 		const [hooks, counts] = await Promise.all([this.httpHooks.listHooks(), countByHook(this.httpHooks.models)]);
 		return hooks.map(hook => ({...hook, waiting: counts.get(hook.id)?.waiting ?? 0, error: counts.get(hook.id)?.error ?? 0}));
+	}
+
+	/** Delivery figures of one hook over the last hour: asked for the selected hook only, they cost a sort of its attempts. */
+	async hookStats(id: number): Promise<HookStats | undefined> {
+		const [stats] = await callbackStats(this.httpHooks.models, {hookId: id});
+		return stats;
 	}
 
 	async hook(id: number): Promise<HookRecord> {

@@ -1,4 +1,6 @@
 import type {CallbackDetail} from '../../source/operations/browse-callbacks.js';
+import type {HookStats} from '../../source/operations/stats.js';
+import {duration, latency, percent} from '../format-stats.js';
 import type {HookRow} from './console-source.js';
 import {dateTime, plural, wrapLines} from './format.js';
 import {maskHeaderJson, maskHeaderText} from './mask-headers.js';
@@ -39,7 +41,21 @@ function rotating(hook: HookRow): boolean {
 	return Boolean(hook.previousSecret) && Boolean(hook.previousSecretExpiresAt) && new Date(hook.previousSecretExpiresAt!).getTime() > Date.now();
 }
 
-export function hookDetailLines(hook: HookRow, width: number, theme: Theme): DetailLine[] {
+/** Lag, success rate and latency of the last hour, as `hooks stats` prints them; `undefined` while they load. */
+function deliveryFields(stats: HookStats | undefined, width: number): DetailLine[] {
+	if (!stats) {
+		return field('Delivery', 'reading the last hour…', width);
+	}
+
+	return [
+		...field('Lag', stats.lagSeconds === null ? 'none: nothing due is waiting' : `${duration(stats.lagSeconds)}: the oldest due callback has waited that long`, width),
+		...field('Last hour', stats.attempts === 0
+			? 'no attempts'
+			: `${plural(stats.attempts, 'attempt')} · ${percent(stats.successRate)} answered 2xx · p50 ${latency(stats.p50Ms)} · p95 ${latency(stats.p95Ms)}`, width),
+	];
+}
+
+export function hookDetailLines(hook: HookRow, width: number, theme: Theme, stats?: HookStats): DetailLine[] {
 	return [
 		{text: `Hook ${hook.id} · ${hook.name} · ${hook.enabled ? 'enabled' : 'disabled'}`, bold: true, color: theme.enabled(hook.enabled)},
 		...(!hook.enabled && hook.disabledReason ? field('Disabled', `${hook.disabledReason} · ${dateTime(hook.disabledAt)} · enable to resume its waiting callbacks`, width) : []),
@@ -50,6 +66,7 @@ export function hookDetailLines(hook: HookRow, width: number, theme: Theme): Det
 		...(hook.ordered ? field('Order', 'per record: each record\'s callbacks go out in creation order', width) : []),
 		...field('Secret', hook.secret ? `set (hidden); requests are signed${rotating(hook) ? ` · previous secret also signs until ${dateTime(hook.previousSecretExpiresAt!)}` : ''}` : 'none', width),
 		...field('Queue', `${hook.waiting} waiting · ${hook.error} error`, width),
+		...deliveryFields(stats, width),
 		...field('Changed', `${dateTime(hook.updatedAt)} (created ${dateTime(hook.createdAt)})`, width),
 		...section('Headers', hook.headers.trim() === '' ? [] : maskHeaderText(hook.headers).split('\n'), width),
 		...section('Payload template', hook.payloadTemplate ? hook.payloadTemplate.split(/\r?\n/) : [hook.serializerClass ? `(serializer ${hook.serializerClass})` : '(the default payload)'], width),

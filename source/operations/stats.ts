@@ -18,7 +18,12 @@ export type HookStats = {
 	p95Ms: number | null;
 };
 
-export type StatsOptions = {windowMinutes?: number; now?: Date};
+export type StatsOptions = {
+	windowMinutes?: number;
+	now?: Date;
+	/** Only this hook (the console asks for the selected hook alone). */
+	hookId?: number;
+};
 
 type Row = Record<string, unknown> & {hook_id: number | string | null};
 
@@ -29,31 +34,37 @@ const key = (row: Row) => row.hook_id === null ? null : Number(row.hook_id);
  * (or `windowMinutes`) the attempts' success rate and p50 / p95 latency. Four grouped queries,
  * the same SQL on SQLite and PostgreSQL (percentiles with window functions).
  */
-export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60, now = new Date()}: StatsOptions = {}): Promise<HookStats[]> {
+export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60, now = new Date(), hookId}: StatsOptions = {}): Promise<HookStats[]> {
 	if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
 		throw new HttpHooksError(`Window ${quote(windowMinutes)} is not a whole number of minutes, 1 or more`);
 	}
+
+	if (hookId !== undefined && (!Number.isInteger(hookId) || hookId < 1)) {
+		throw new HttpHooksError(`Hook id ${quote(hookId)} is not a positive whole number`);
+	}
+
+	const only = hookId === undefined ? '' : 'AND c.hook_id = :hookId';
 
 	const sequelize = models.Callback.sequelize as Sequelize;
 	const since = new Date(now.getTime() - (windowMinutes * 60_000));
 	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements, type: QueryTypes.SELECT});
 	const [counts, lags, attempts, percentiles, hooks] = await Promise.all([
-		select('SELECT hook_id, MAX(hook_name) AS hook_name, status, COUNT(*) AS n FROM http_callbacks GROUP BY hook_id, status'),
-		select('SELECT hook_id, MIN(next_attempt_at) AS oldest FROM http_callbacks WHERE status = \'waiting\' AND next_attempt_at <= :now GROUP BY hook_id', {now}),
+		select(`SELECT c.hook_id, MAX(c.hook_name) AS hook_name, c.status, COUNT(*) AS n FROM http_callbacks c WHERE 1 = 1 ${only} GROUP BY c.hook_id, c.status`, {hookId}),
+		select(`SELECT c.hook_id, MIN(c.next_attempt_at) AS oldest FROM http_callbacks c WHERE c.status = 'waiting' AND c.next_attempt_at <= :now ${only} GROUP BY c.hook_id`, {now, hookId}),
 		select(`SELECT c.hook_id, COUNT(*) AS n, SUM(CASE WHEN a.status_code >= 200 AND a.status_code < 300 THEN 1 ELSE 0 END) AS ok
 			FROM http_callback_attempts a JOIN http_callbacks c ON c.id = a.callback_id
-			WHERE a.started_at >= :since GROUP BY c.hook_id`, {since}),
+			WHERE a.started_at >= :since ${only} GROUP BY c.hook_id`, {since, hookId}),
 		select(`WITH ranked AS (
 				SELECT c.hook_id, a.duration_ms,
 					ROW_NUMBER() OVER (PARTITION BY c.hook_id ORDER BY a.duration_ms) AS rn,
 					COUNT(*) OVER (PARTITION BY c.hook_id) AS n
 				FROM http_callback_attempts a JOIN http_callbacks c ON c.id = a.callback_id
-				WHERE a.started_at >= :since)
+				WHERE a.started_at >= :since ${only})
 			SELECT hook_id,
 				MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN duration_ms END) AS p50,
 				MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN duration_ms END) AS p95
-			FROM ranked GROUP BY hook_id`, {since}),
-		models.Hook.findAll({attributes: ['id', 'name'], order: [['id', 'ASC']]}),
+			FROM ranked GROUP BY hook_id`, {since, hookId}),
+		models.Hook.findAll({attributes: ['id', 'name'], where: hookId === undefined ? {} : {id: hookId}, order: [['id', 'ASC']]}),
 	]);
 
 	const stats = new Map<number | null, HookStats>();

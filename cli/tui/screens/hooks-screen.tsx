@@ -1,9 +1,10 @@
 import {Box, Text} from 'ink';
-import {useCallback, useEffect, useMemo, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {ListView} from '../components/list-view.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {useConsole} from '../console-context.js';
+import type {HookStats} from '../../../source/operations/stats.js';
 import type {HookRow} from '../console-source.js';
 import {describeError} from '../describe-error.js';
 import {hookDetailLines} from '../detail-lines.js';
@@ -33,6 +34,9 @@ export function hooksLayout(height: number, hookCount: number) {
 	return {listRows, detailRows: Math.max(1, height - 3 - listRows)};
 }
 
+/** Wait this long after the cursor moves before reading the new hook's figures: scrolling past hooks reads nothing. */
+const statsDelayMs = 150;
+
 const columns: Column[] = [
 	{title: 'ID', width: 4, align: 'right'},
 	{title: 'NAME', flex: 25, min: 10},
@@ -57,6 +61,37 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
 	useEffect(() => setDetailOffset(0), [hook?.id]);
 
+	// The selected hook's delivery figures: read when the cursor settles on a hook and every five
+	// refreshes after, never for every hook (the percentiles sort the hook's attempts of the hour).
+	const [stats, setStats] = useState<HookStats | undefined>(undefined);
+	const selected = useRef<number | undefined>(undefined);
+	selected.current = hook?.id;
+	const loadStats = useCallback(async () => {
+		const id = selected.current;
+		if (id === undefined) {
+			return;
+		}
+
+		try {
+			const found = await source.hookStats(id);
+			if (selected.current === id) {
+				setStats(found);
+			}
+		} catch (error) {
+			notify(describeError(error), 'error');
+		}
+	}, [source, notify]);
+	useEffect(() => {
+		if (!visible || hook === undefined) {
+			return;
+		}
+
+		const timer = setTimeout(() => void loadStats(), statsDelayMs);
+		return () => clearTimeout(timer);
+	}, [visible, hook?.id, loadStats]);
+	useInterval(() => void loadStats(), visible && hook ? refreshMs * 5 : undefined);
+	const shownStats = stats?.hookId === hook?.id ? stats : undefined;
+
 	const reload = useCallback(async (select?: number) => {
 		try {
 			dispatch({type: 'rows', rows: await source.hooks(), select});
@@ -74,7 +109,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	useInterval(() => void reload(), visible ? refreshMs : undefined);
 
 	const widths = columnWidths(columns, width - 2);
-	const lines = useMemo(() => hook ? hookDetailLines(hook, width, theme) : [], [hook, width, theme]);
+	const lines = useMemo(() => hook ? hookDetailLines(hook, width, theme, shownStats) : [], [hook, width, theme, shownStats]);
 	const maxOffset = Math.max(0, lines.length - detailRows);
 	const contexts: Context[] = [pane, 'navigate', 'hooks', 'global'];
 	useReportContexts(contexts, onContexts, isActive);
