@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto';
 import type {ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
@@ -177,6 +178,44 @@ dialectTest('hook form: created through the form, the library\'s error beside it
 		await until(t, ui, frame => frame.includes('Hook "pet watch" saved (id 1)'), 'the hook saved');
 		t.is((await tool.getHook(1)).httpMethod, 'PUT');
 		t.is((await tool.getHook(1)).headers, 'X-Token: abc\nX-Env: test');
+	} finally {
+		ui.unmount();
+		await setup.close();
+	}
+});
+
+dialectTest('hook form: a new secret rotates (the old one signs a day more); per-record ordering is a toggle', async (t, database) => {
+	const setup = await consoleOn(database);
+	const {app, tool, source} = setup;
+	const oldSecret = `whsec_${randomBytes(24).toString('base64')}`;
+	const newSecret = `whsec_${randomBytes(24).toString('base64')}`;
+	const hook = await app.createHook({name: 'signed', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/signed', secret: oldSecret});
+	const ui = await show(t, source, 40);
+	try {
+		await until(t, ui, frame => /› +1 +signed/.test(frame), 'the hook');
+		t.notRegex(ui.frame(), /Order /, 'an unordered hook says nothing of order');
+		await press(ui, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 1: signed'), 'the edit form');
+		await press(ui, ...Array.from({length: 9}, () => keys.tab));
+		await until(t, ui, frame => /▶ Secret +whsec_/.test(frame), 'the secret field');
+		await press(ui, ...Array.from({length: oldSecret.length}, () => keys.backspace), newSecret, keys.tab);
+		await until(t, ui, frame => /▶ Ordered +\[ \] any order/.test(frame), 'the ordering toggle');
+		await press(ui, ' ');
+		await until(t, ui, frame => /▶ Ordered +\[x\] per record, in creation order/.test(frame), 'ordering on');
+		await press(ui, keys.ctrlS);
+		await until(t, ui, frame => frame.includes('Hook "signed" saved (id 1); the previous secret also signs until'), 'the rotation told');
+		const saved = await tool.getHook(hook.id);
+		t.like(saved, {secret: newSecret, previousSecret: oldSecret, ordered: true});
+		const day = 24 * 60 * 60 * 1000;
+		t.true(Math.abs(saved.previousSecretExpiresAt!.getTime() - (Date.now() + day)) < 60_000, 'the old secret signs for a day');
+		await until(t, ui, frame => /Order +per record/.test(frame) && /previous secret also signs until/.test(frame), 'the detail pane');
+
+		// Saved again without touching the secret: the rotation window stays as it was.
+		await press(ui, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 1: signed'), 'the edit form again');
+		await press(ui, keys.ctrlS);
+		await until(t, ui, frame => frame.includes('Hook "signed" saved (id 1); running apps'), 'saved with no rotation');
+		t.like(await tool.getHook(hook.id), {secret: newSecret, previousSecret: oldSecret, previousSecretExpiresAt: saved.previousSecretExpiresAt});
 	} finally {
 		ui.unmount();
 		await setup.close();

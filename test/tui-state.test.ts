@@ -140,11 +140,11 @@ test('the form edits text at the caret, picks choices and signals, and gives the
 	t.is(form.values.contentType, '');
 	form = run(hookFormReducer, form, {type: 'focus', key: 'headers'}, type('A: 1'), {type: 'newLine'}, type('B: 2'));
 	t.is(form.values.headers, 'A: 1\nB: 2');
-	form = run(hookFormReducer, form, {type: 'focus', key: 'enabled'}, {type: 'toggle'});
+	form = run(hookFormReducer, form, {type: 'focus', key: 'enabled'}, {type: 'toggle'}, {type: 'focus', key: 'ordered'}, {type: 'choose', by: 1});
 	t.true(isDirty(form));
 	t.deepEqual(toHookInput(form.values), {
 		name: 'pets', model: 'Pet', signals: ['afterCreate', 'orders.shipped'], targetUrl: 'http://x/ hooks', httpMethod: 'POST', contentType: null,
-		headers: 'A: 1\nB: 2', payloadTemplate: null, serializerClass: null, secret: null, enabled: false,
+		headers: 'A: 1\nB: 2', payloadTemplate: null, serializerClass: null, secret: null, ordered: true, enabled: false,
 	});
 });
 

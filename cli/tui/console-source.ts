@@ -1,6 +1,6 @@
 import type {Sequelize} from 'sequelize';
 import type {HttpHooks} from '../../source/http-hooks.js';
-import type {HookRecord} from '../../source/hooks/hook-store.js';
+import {secretChange, type HookRecord} from '../../source/hooks/hook-store.js';
 import {httpMethods, type HookInput} from '../../source/hooks/validate-hook.js';
 import {
 	countByHook, countCallbacks, getCallback, newerCallbacks, pageCallbacks, requeueCallbacks,
@@ -57,8 +57,14 @@ export class ConsoleSource {
 		return {models: [...catalog.keys()].sort(), signals: signals.map(signal => signal.name), methods: httpMethods, contentTypes: ['', ...contentTypes]};
 	}
 
+	/** A new secret typed into the form rotates: the old one keeps signing beside it for a day. */
 	async saveHook(id: number | undefined, input: HookInput): Promise<HookRecord> {
-		return id === undefined ? this.httpHooks.createHook(input) : this.httpHooks.updateHook(id, input);
+		if (id === undefined) {
+			return this.httpHooks.createHook(input);
+		}
+
+		const current = await this.httpHooks.getHook(id);
+		return this.httpHooks.updateHook(id, {...input, ...secretChange(current, input.secret ?? null)});
 	}
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {

@@ -21,6 +21,29 @@ const defaultKeepPreviousMs = 24 * 60 * 60 * 1000;
 /** A hook as the API returns it: its row with signal names. */
 export type HookRecord = Omit<HookAttributes, 'signals'> & {signals: string[]};
 
+/**
+ * The secret fields of a hook whose secret becomes `newSecret`: a changed secret keeps the current
+ * one signing beside it for `keepPreviousForMs` (0: dropped at once); an unchanged one leaves the
+ * rotation window as it is; no secret (null or blank) drops both.
+ */
+export function secretChange(current: Pick<HookRecord, 'secret'>, newSecret: string | null, {keepPreviousForMs = defaultKeepPreviousMs}: RotateOptions = {}): Partial<HookInput> {
+	if (!Number.isSafeInteger(keepPreviousForMs) || keepPreviousForMs < 0) {
+		throw new InvalidHookError(`keepPreviousForMs ${quote(keepPreviousForMs)} is not a whole number of milliseconds, 0 or more`);
+	}
+
+	const next = newSecret === null || String(newSecret).trim() === '' ? null : String(newSecret).trim();
+	if (next !== null && next === current.secret) {
+		return {secret: newSecret};
+	}
+
+	const keep = current.secret !== null && next !== null && keepPreviousForMs > 0;
+	return {
+		secret: newSecret,
+		previousSecret: keep ? current.secret : null,
+		previousSecretExpiresAt: keep ? new Date(Date.now() + keepPreviousForMs) : null,
+	};
+}
+
 /** Create, change and delete hooks and signals, validated by one set of rules for every caller. */
 export class HookStore {
 	constructor(
@@ -70,18 +93,8 @@ export class HookStore {
 	 * Give a hook a new secret; its current one stays in use beside it for `keepPreviousForMs`
 	 * (default 24 h; 0 drops it at once), so both signatures are sent meanwhile.
 	 */
-	async rotateSecret(id: number, newSecret: string, {keepPreviousForMs = defaultKeepPreviousMs}: RotateOptions = {}): Promise<HookRecord> {
-		if (!Number.isSafeInteger(keepPreviousForMs) || keepPreviousForMs < 0) {
-			throw new InvalidHookError(`keepPreviousForMs ${quote(keepPreviousForMs)} is not a whole number of milliseconds, 0 or more`);
-		}
-
-		const current = await this.getHook(id);
-		const keep = current.secret !== null && keepPreviousForMs > 0 && current.secret !== String(newSecret).trim();
-		return this.updateHook(id, {
-			secret: newSecret,
-			previousSecret: keep ? current.secret : null,
-			previousSecretExpiresAt: keep ? new Date(Date.now() + keepPreviousForMs) : null,
-		});
+	async rotateSecret(id: number, newSecret: string, options: RotateOptions = {}): Promise<HookRecord> {
+		return this.updateHook(id, secretChange(await this.getHook(id), newSecret, options));
 	}
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {

@@ -83,6 +83,11 @@ function valueLines(field: FormField, state: FormState, focused: boolean, width:
 		}
 
 		case 'toggle': {
+			if (field.key === 'ordered') {
+				const on = values.ordered;
+				return [[{text: `[${on ? 'x' : ' '}] `}, {text: on ? 'per record, in creation order' : 'any order (fastest)', inverse: focused}]];
+			}
+
 			const on = values.enabled;
 			return [[{text: `[${on ? 'x' : ' '}] `}, {text: on ? 'enabled' : 'disabled', color: theme.enabled(on), inverse: focused}]];
 		}

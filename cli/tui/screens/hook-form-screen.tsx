@@ -4,6 +4,7 @@ import {HttpHooksError} from '../../../source/errors.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
+import {dateTime} from '../format.js';
 import {useExternalEditor} from '../hooks/use-external-editor.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
@@ -80,7 +81,8 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 		dispatch({type: 'saving'});
 		try {
 			const saved = await source.saveHook(current.editingId, toHookInput(current.values));
-			notify(`Hook "${saved.name}" ${current.editingId === undefined ? 'created' : 'saved'} (id ${saved.id}); running apps pick it up by themselves`, 'success');
+			const rotated = current.values.secret !== current.initial.secret && saved.previousSecretExpiresAt ? `; the previous secret also signs until ${dateTime(saved.previousSecretExpiresAt)}` : '';
+			notify(`Hook "${saved.name}" ${current.editingId === undefined ? 'created' : 'saved'} (id ${saved.id})${rotated}; running apps pick it up by themselves`, 'success');
 			onClose(saved.id);
 		} catch (error) {
 			const message = describeError(error);

@@ -1,7 +1,7 @@
 import type {HookRecord} from '../../../source/hooks/hook-store.js';
 import type {HookInput} from '../../../source/hooks/validate-hook.js';
 
-export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'enabled';
+export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'ordered' | 'enabled';
 export type FieldKind = 'text' | 'multiline' | 'choice' | 'multi' | 'toggle';
 export type FormField = {key: FieldKey; label: string; kind: FieldKind; hint?: string; secret?: boolean};
 
@@ -16,7 +16,8 @@ export const formFields: FormField[] = [
 	{key: 'headers', label: 'Headers', kind: 'multiline', hint: 'Key: value, one a line'},
 	{key: 'payloadTemplate', label: 'Payload template', kind: 'multiline', hint: 'nunjucks; empty: serializer or default payload'},
 	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name or path/module.js#Export'},
-	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned'},
+	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned; a new one rotates (the old one signs 24 h more)'},
+	{key: 'ordered', label: 'Ordered', kind: 'toggle', hint: 'per record: each record\'s callbacks in creation order'},
 	{key: 'enabled', label: 'Enabled', kind: 'toggle'},
 ];
 
@@ -32,6 +33,7 @@ export type FormValues = {
 	payloadTemplate: string;
 	serializerClass: string;
 	secret: string;
+	ordered: boolean;
 	enabled: boolean;
 };
 
@@ -67,7 +69,7 @@ export type FormAction =
 
 export const emptyValues: FormValues = {
 	name: '', model: '', signals: [], targetUrl: '', httpMethod: 'POST', contentType: 'application/json',
-	headers: '', payloadTemplate: '', serializerClass: '', secret: '', enabled: true,
+	headers: '', payloadTemplate: '', serializerClass: '', secret: '', ordered: false, enabled: true,
 };
 
 export function valuesOf(hook: HookRecord): FormValues {
@@ -82,6 +84,7 @@ export function valuesOf(hook: HookRecord): FormValues {
 		payloadTemplate: hook.payloadTemplate ?? '',
 		serializerClass: hook.serializerClass ?? '',
 		secret: hook.secret ?? '',
+		ordered: hook.ordered ?? false,
 		enabled: hook.enabled,
 	};
 }
@@ -120,6 +123,7 @@ export function toHookInput(values: FormValues): HookInput {
 		payloadTemplate: orNull(values.payloadTemplate),
 		serializerClass: orNull(values.serializerClass),
 		secret: orNull(values.secret),
+		ordered: values.ordered,
 		enabled: values.enabled,
 	};
 }
@@ -193,6 +197,7 @@ export function hookFormReducer(state: FormState, action: FormAction): FormState
 				}
 
 				case 'enabled': return edit(state, 'enabled', {enabled: !state.values.enabled});
+				case 'ordered': return edit(state, 'ordered', {ordered: !state.values.ordered});
 				default: return state;
 			}
 		}
