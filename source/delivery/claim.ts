@@ -30,10 +30,12 @@ const due = 'status = \'waiting\' AND next_attempt_at <= :cutoff';
 async function claimWhere(sequelize: Sequelize, condition: string, order: string, claimer: Claimer, replacements: Record<string, unknown>, limit: number): Promise<ClaimedCallback[]> {
 	const values = {...replacements, ...claimer, limit};
 	const sql = sequelize.getDialect() === 'postgres'
+		// `id = ANY(ARRAY(…))` makes the picked ids one parameter looked up in the primary key;
+		// a join with the CTE is planned as a hash join over a scan of the whole table.
 		? `WITH picked AS (
 				SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit FOR UPDATE SKIP LOCKED
 			)
-			UPDATE http_callbacks AS c SET ${claimSet} FROM picked WHERE c.id = picked.id
+			UPDATE http_callbacks AS c SET ${claimSet} WHERE c.id = ANY(ARRAY(SELECT id FROM picked))
 			RETURNING ${returning.split(', ').map(column => `c.${column}`).join(', ')}`
 		: `UPDATE http_callbacks SET ${claimSet}
 			WHERE id IN (SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit)
