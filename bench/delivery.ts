@@ -288,10 +288,21 @@ async function peakMemory(): Promise<void> {
 	}
 }
 
+// BENCH_DELIVERY_PARTS=throughput,slow,memory (the default: all three) runs some of them.
+const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory').split(',').map(part => part.trim()));
+
 export async function run(): Promise<void> {
-	await throughput();
-	await slowReceiver();
-	await peakMemory();
+	if (parts.has('throughput')) {
+		await throughput();
+	}
+
+	if (parts.has('slow')) {
+		await slowReceiver();
+	}
+
+	if (parts.has('memory')) {
+		await peakMemory();
+	}
 }
 
 const [role, delayMs] = process.argv.slice(2);

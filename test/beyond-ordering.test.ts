@@ -102,6 +102,33 @@ dialectTest(`ordered hook: ${records} records x ${updates} updates, a receiver f
 	}
 }, {serial: true});
 
+dialectTest('one run without --watch drains a record\'s backlog: each callback goes once the one before it is written; a failure stops its record only', async (t, database) => {
+	const receiver = await startReceiver(request => request.body.includes('"stuck"') ? {status: 500} : {status: 204});
+	try {
+		const {Owner} = await defineAppModels(database.sequelize);
+		const httpHooks = await registerHttpHooks(database.sequelize);
+		t.teardown(async () => httpHooks.close());
+		await httpHooks.createHook({
+			name: 'owners in order', model: 'Owner', signals: ['afterCreate', 'afterUpdate'], targetUrl: receiver.url, ordered: true,
+			contentType: 'application/json', payloadTemplate: '{"id": {{instance.id}}, "version": "{{instance.name}}"}',
+		});
+		const [ann, bob] = await Owner.bulkCreate([{name: '0'}, {name: 'stuck'}], {individualHooks: true});
+		for (let version = 1; version <= 5; version++) {
+			await ann!.update({name: String(version)});
+		}
+
+		await bob!.update({name: 'after stuck'});
+		const summary = await httpHooks.sendCallbacks({concurrency: 4});
+		t.like(summary, {sent: 6, retrying: 1}, 'Ann\'s six callbacks in one run; Bob\'s first failed');
+		const versions = receiver.requests.map(request => JSON.parse(request.body) as {id: number; version: string});
+		t.deepEqual(versions.filter(body => body.id === ann!.get('id')).map(body => body.version), ['0', '1', '2', '3', '4', '5']);
+		t.deepEqual(versions.filter(body => body.id === bob!.get('id')).map(body => body.version), ['stuck'], 'Bob\'s update waits behind his failed callback');
+		t.is(await httpHooks.models.Callback.count({where: {status: 'waiting'}}), 2);
+	} finally {
+		await receiver.close();
+	}
+});
+
 dialectTest('ordering keys: model and primary key, a custom signal\'s orderingKey, none for unordered hooks; bad keys are errors', async (t, database) => {
 	const {Owner} = await defineAppModels(database.sequelize);
 	const httpHooks = await registerHttpHooks(database.sequelize, {logger: {warn: () => undefined}});

@@ -39,6 +39,13 @@ export class ResultWriter {
 		this.#schedule();
 	}
 
+	/** Write what is pending now rather than after the short delay. */
+	flushNow(): void {
+		if (this.#pending.length > 0) {
+			void this.#flush();
+		}
+	}
+
 	/** Write everything still pending. */
 	async drain(): Promise<void> {
 		clearTimeout(this.#timer);

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import os from 'node:os';
+import {setTimeout as sleep} from 'node:timers/promises';
 import type {Sequelize} from 'sequelize';
 import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
 import {ClaimSource} from './claim-source.js';
@@ -20,6 +21,18 @@ import {noTurns, WriteTurns} from './write-turns.js';
 export type {SendOptions, SendProgress, SendSummary} from './send-options.js';
 
 type Logger = {warn(message: string, error?: unknown): void};
+
+// How often a run that waits for its own results looks again in any case.
+const heldPollMs = 100;
+
+/** A promise and the function that resolves it. */
+function signal(): {promise: Promise<void>; resolve(): void} {
+	let resolve!: () => void;
+	const promise = new Promise<void>(done => {
+		resolve = done;
+	});
+	return {promise, resolve};
+}
 
 /** A name for this sender in `locked_by`: host, process and a random part, so every run differs. */
 export function workerName(): string {
@@ -48,11 +61,15 @@ class SendRun {
 	readonly #queue: ClaimedCallback[] = [];
 	/** Ids claimed and not written yet: renewed while alive, released on stop. */
 	readonly #held = new Set<number>();
+	/** The held callbacks of ordered hooks: later callbacks of their records wait for their results. */
+	readonly #heldOrdered = new Set<number>();
 	#exhausted = false;
 	#refilling: Promise<void> | undefined;
 	#claimError: unknown;
 	#inFlight = 0;
 	#wake: WakeUp | undefined;
+	/** Wakes a claim that waits for this run's own results to be written. */
+	#resultsWritten = signal();
 
 	constructor(private readonly sequelize: Sequelize, base: DeliverySettings, private readonly options: SendOptions, private readonly logger: Logger) {
 		this.#settings = resolveDeliverySettings({...options.delivery, ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency})}, base);
@@ -220,6 +237,15 @@ class SendRun {
 				return;
 			}
 
+			// Nothing claimable now, but this run still holds callbacks of ordered hooks: once their
+			// results are written, the callbacks of the same records that waited behind them are due.
+			if (!this.options.watch && this.#source.idsLeft === undefined && this.#heldOrdered.size > 0 && !this.#stopping) {
+				this.#results.flushNow();
+				// The timer: held callbacks may also leave without a write (given back, or the writer failed).
+				await Promise.race([this.#resultsWritten.promise, sleep(heldPollMs)]);
+				continue;
+			}
+
 			if (!this.options.watch || this.#source.idsLeft !== undefined || this.#stopping) {
 				this.#exhausted = true;
 				return;
@@ -245,6 +271,9 @@ class SendRun {
 		this.#summary.claimed += claimed.length;
 		for (const callback of claimed) {
 			this.#held.add(callback.id);
+			if (callback.orderingKey !== null) {
+				this.#heldOrdered.add(callback.id);
+			}
 		}
 
 		try {
@@ -267,6 +296,7 @@ class SendRun {
 		let lost = 0;
 		for (const {id, outcome} of batch) {
 			this.#held.delete(id);
+			this.#heldOrdered.delete(id);
 			if (!applied.has(id)) {
 				lost++;
 			} else if (outcome.status === 'sent') {
@@ -278,6 +308,9 @@ class SendRun {
 			}
 		}
 
+		const written = this.#resultsWritten;
+		this.#resultsWritten = signal();
+		written.resolve();
 		if (lost > 0) {
 			this.logger.warn(`${lost} callback(s) were taken over by another sender while this one sent them (lease ran out); their attempts are recorded, their status is the other sender's`);
 		}
@@ -296,6 +329,7 @@ class SendRun {
 			await this.#turns.run(async () => releaseClaims(this.sequelize, this.#worker, ids, new Date()));
 			for (const id of ids) {
 				this.#held.delete(id);
+				this.#heldOrdered.delete(id);
 			}
 		} catch (error) {
 			this.logger.warn(`could not give back ${ids.length} claimed callback(s); they are sent again when their lease runs out`, error);
