@@ -16,7 +16,7 @@ import {connectHttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
 
 const count = Number(process.env['BENCH_DELIVERY_COUNT'] ?? 10_000);
-const rounds = Number(process.env['BENCH_DELIVERY_ROUNDS'] ?? 3);
+const rounds = Number(process.env['BENCH_DELIVERY_ROUNDS'] ?? 5);
 const concurrency = Number(process.env['BENCH_DELIVERY_CONCURRENCY'] ?? 20);
 const slowCount = Number(process.env['BENCH_DELIVERY_SLOW_COUNT'] ?? 5000);
 const slowConcurrency = 50;
@@ -153,7 +153,7 @@ async function throughput(): Promise<void> {
 			databases.set(dialect, await createTestDatabase(dialect));
 		}
 
-		console.log(`Receiver in its own process answering at once (keep-alive); concurrency ${concurrency}; ${count} requests per variant and round; median of ${rounds} rounds.\n`);
+		console.log(`Receiver in its own process answering at once (keep-alive); concurrency ${concurrency}; ${count} requests per variant and round; rates: median of ${rounds} rounds; ratios: median of the ratios within each round.\n`);
 		await bareFetch(receiver.url, 500, concurrency);
 		const rates = new Map<string, number[]>();
 		const note = (name: string, rate: number) => rates.set(name, [...rates.get(name) ?? [], rate]);
@@ -165,12 +165,14 @@ async function throughput(): Promise<void> {
 			}
 		}
 
-		const fetchRate = median(rates.get('bare node-fetch loop')!);
-		const httpRate = median(rates.get('bare node:http loop')!);
+		// Ratios are taken within each round, where the variants ran seconds apart, and the median
+		// of those is reported: the load of a shared machine moves more between rounds than within one.
+		const fetchRates = rates.get('bare node-fetch loop')!;
+		const httpRates = rates.get('bare node:http loop')!;
+		const ratio = (values: number[], base: number[]) => median(values.map((value, round) => value / base[round]!));
 		for (const [name, values] of rates) {
-			const rate = median(values);
 			const unit = name.startsWith('sender') ? 'callbacks/s' : 'requests/s';
-			console.log(`${label(name)} ${format(rate)} ${unit.padEnd(11)}  ${(rate / fetchRate).toFixed(2)} × node-fetch  ${(rate / httpRate).toFixed(2)} × node:http`);
+			console.log(`${label(name)} ${format(median(values))} ${unit.padEnd(11)}  ${ratio(values, fetchRates).toFixed(2)} × node-fetch  ${ratio(values, httpRates).toFixed(2)} × node:http   rounds: ${values.map(value => value.toFixed(0)).join(', ')}`);
 		}
 	} finally {
 		for (const database of databases.values()) {
