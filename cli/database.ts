@@ -1,8 +1,9 @@
+import {existsSync} from 'node:fs';
 import type {Sequelize} from 'sequelize';
 import type {FlagSpec} from './command.js';
 import {connectHttpHooks, type HttpHooks} from '../source/index.js';
 import {pendingMigrations} from '../source/store/migrate.js';
-import {databaseUrlFrom, openDatabase, redact} from '../source/store/open-database.js';
+import {databaseUrlFrom, openDatabase, redact, sqliteFile} from '../source/store/open-database.js';
 
 /** The database cannot be used: one clear line, exit 3. */
 export class DatabaseUnavailableError extends Error {}
@@ -33,8 +34,17 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
 	}
 }
 
-/** Connect and open the library on it, without capturing events; the tables must exist. */
+/**
+ * Connect and open the library on it, without capturing events; the tables must exist. A SQLite
+ * file that does not exist is an error (opening it would create an empty one); `hooks migrate`
+ * creates it.
+ */
 export async function openHttpHooks(databaseUrl: string | undefined): Promise<{httpHooks: HttpHooks; sequelize: Sequelize; url: string}> {
+	const file = safely(() => sqliteFile(databaseUrlFrom(databaseUrl)));
+	if (file !== undefined && !existsSync(file)) {
+		throw new DatabaseUnavailableError(`There is no database file ${file}: run \`hooks migrate\` to create it, or give the app's database with --database-url`);
+	}
+
 	const {sequelize, url} = await openConnection(databaseUrl);
 	try {
 		const pending = await pendingMigrations(sequelize);
@@ -46,6 +56,15 @@ export async function openHttpHooks(databaseUrl: string | undefined): Promise<{h
 	} catch (error) {
 		await sequelize.close().catch(() => undefined);
 		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${describe(error)}`);
+	}
+}
+
+/** A value, or undefined when working it out fails (openConnection then reports the bad URL). */
+function safely<T>(get: () => T): T | undefined {
+	try {
+		return get();
+	} catch {
+		return undefined;
 	}
 }
 

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -66,7 +66,9 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 	try {
 		const refused = 'postgres://nobody:secret-password@127.0.0.1:1/app';
 		const empty = path.join(directory, 'empty.sqlite');
-		const [monitor, monitorJson, list, remove, unsupported, unmigrated, fromEnvironment] = await Promise.all([
+		writeFileSync(empty, '');
+		const missing = path.join(directory, 'missing.sqlite');
+		const [monitor, monitorJson, list, remove, unsupported, unmigrated, fromEnvironment, absent] = await Promise.all([
 			runHooks(['monitor-callbacks', '--status', 'error', '--database-url', refused]),
 			runHooks(['monitor-callbacks', '--status', 'error', '--json', '--database-url', refused]),
 			runHooks(['list-hooks', '--database-url', refused]),
@@ -74,6 +76,7 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 			runHooks(['list-callbacks', '--database-url', 'mysql://root@127.0.0.1/app']),
 			runHooks(['monitor-callbacks', '--status', 'waiting', '--database-url', empty]),
 			runHooks(['list-hooks'], {DATABASE_URL: refused}),
+			runHooks(['list-callbacks', '--database-url', missing]),
 		]);
 
 		// The monitor answers where a monitoring system reads: one UNKNOWN line on stdout.
@@ -85,7 +88,7 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 		t.is(unmigrated.code, 3);
 		t.regex(unmigrated.stdout, /^CALLBACKS UNKNOWN - The database .*empty\.sqlite lacks the library's tables .*run `hooks migrate` first\n$/);
 
-		for (const result of [list, remove, unsupported, fromEnvironment]) {
+		for (const result of [list, remove, unsupported, fromEnvironment, absent]) {
 			t.is(result.code, 3, result.stderr);
 			t.is(result.stdout, '');
 			t.is(result.stderr.split('\n').length, 2, result.stderr);
@@ -96,6 +99,8 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 		t.regex(list.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/app: /);
 		t.regex(fromEnvironment.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@/);
 		t.regex(unsupported.stderr, /"mysql:\/\/root@127\.0\.0\.1\/app" is not supported/);
+		t.regex(absent.stderr, /^There is no database file .*missing\.sqlite: run `hooks migrate` to create it/);
+		t.false(existsSync(missing), 'no empty database file is left behind');
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -50,12 +50,18 @@ test('a database it cannot reach is one line on stderr, exit 3', async t => {
 	t.regex(stderr, /^Cannot connect to the database postgres:\/\/nobody@127\.0\.0\.1:1\/none: .+\n$/);
 });
 
-test('a database without the library\'s tables says to migrate, exit 3', async t => {
+test('a database without the library\'s tables, or no database file, says to migrate, exit 3', async t => {
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'hooks-tui-'));
 	try {
-		const {code, stderr} = await hooksTui('--database-url', path.join(directory, 'empty.sqlite'));
+		const empty = path.join(directory, 'empty.sqlite');
+		writeFileSync(empty, '');
+		const {code, stderr} = await hooksTui('--database-url', empty);
 		t.is(code, 3);
 		t.regex(stderr, /lacks the library's tables .* run `hooks migrate` first\n$/);
+		const missing = await hooksTui('--database-url', path.join(directory, 'missing.sqlite'));
+		t.is(missing.code, 3);
+		t.regex(missing.stderr, /^There is no database file .*missing\.sqlite: run `hooks migrate` to create it/);
+		t.false(existsSync(path.join(directory, 'missing.sqlite')));
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}

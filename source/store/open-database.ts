@@ -27,12 +27,21 @@ export function openDatabase(url: string, options: Options = {}): Sequelize {
 		throw new HttpHooksError(`Database URL ${quote(redact(url))} is not supported: use postgres://…, sqlite:FILE or a file path`);
 	}
 
+	return new Sequelize({dialect: 'sqlite', storage: sqliteFile(url), ...common});
+}
+
+/** The absolute path of the file a SQLite URL (`sqlite:FILE` or a plain path) names; undefined for PostgreSQL. */
+export function sqliteFile(url: string): string | undefined {
+	if (/^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
+		return undefined;
+	}
+
 	const storage = url.replace(/^sqlite:(\/\/)?/i, '');
 	if (storage === '' || storage === ':memory:') {
 		throw new HttpHooksError(`Database URL ${quote(url)} names no file: the programs need a database file shared with the app`);
 	}
 
-	return new Sequelize({dialect: 'sqlite', storage: path.resolve(storage), ...common});
+	return path.resolve(storage);
 }
 
 /** A URL fit for messages: the password replaced. */
