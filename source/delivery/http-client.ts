@@ -64,10 +64,13 @@ export class HttpClient {
 				signal: timeout.signal,
 			});
 			statusCode = response.status;
-			retryAfter = retryAfterMs(response.headers.get('retry-after'));
+			// Headers are read only where they mean something: a success needs neither (and reading
+			// one costs node-fetch a lookup through every header, on every request).
+			const ok = statusCode >= 200 && statusCode < 300;
+			retryAfter = ok ? undefined : retryAfterMs(response.headers.get('retry-after'));
 			const responseBody = await readLimited(response.body);
-			const location = response.headers.get('location');
-			const redirect = statusCode >= 300 && statusCode < 400 && location ? `redirect to ${location} not followed` : null;
+			const location = statusCode >= 300 && statusCode < 400 ? response.headers.get('location') : null;
+			const redirect = location ? `redirect to ${location} not followed` : null;
 			return finish({statusCode, responseBody, error: redirect, retryAfterMs: retryAfter});
 		} catch (error) {
 			return finish({statusCode, retryAfterMs: retryAfter, error: timeout.signal.aborted ? `timeout: no complete response within ${this.settings.timeoutMs} ms` : describe(error)});
