@@ -68,3 +68,28 @@ dialectTest('list-hooks and list-callbacks: readable tables and JSON', async (t,
 	t.regex(secondTable.stdout, new RegExp(`More callbacks match: add --before-id ${page.nextBeforeId} for the next page\\.\\n$`));
 	t.is(none.stdout, 'No callbacks match.\n');
 });
+
+dialectTest('list-hooks: an ordered hook and a rotating secret say so in the table and in JSON', async (t, db) => {
+	await defineAppModels(db.sequelize);
+	const httpHooks = await registerHttpHooks(db.sequelize, {reloadIntervalMs: 60_000});
+	const hook = await httpHooks.createHook({
+		name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets', ordered: true, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+	});
+	await httpHooks.createHook({name: 'owners', model: 'Owner', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/owners'});
+	const rotated = await httpHooks.rotateSecret(hook.id, 'whsec_dGhlIG5ldyBzZWNyZXQsIDI0IGJ5dGVzIQ==', {keepPreviousForMs: 3_600_000});
+	await httpHooks.close();
+	const [table, json] = await Promise.all([
+		runHooks(['list-hooks', '--database-url', db.url]),
+		runHooks(['list-hooks', '--database-url', db.url, '--json']),
+	]);
+	t.is(table.code, 0, table.stderr);
+	const until = `${rotated.previousSecretExpiresAt!.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+	const lines = table.stdout.trimEnd().split('\n');
+	t.regex(lines[0]!, /ENABLED +SIGNED +ORDERED +WAITING +ERROR$/);
+	t.regex(lines[1]!, new RegExp(`yes +yes, previous too until ${until} +per record +0 +0$`));
+	t.regex(lines[2]!, /owners .* yes +no +no +0 +0$/);
+	t.false(table.stdout.includes('whsec_'));
+	const [pets] = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+	t.like(pets, {ordered: true, signed: true, previousSecretExpiresAt: rotated.previousSecretExpiresAt!.toISOString()});
+	t.false(json.stdout.includes('whsec_'));
+});

@@ -1,7 +1,12 @@
-import {hookSummaries} from '../../source/operations/hook-summaries.js';
+import {hookSummaries, type HookSummary} from '../../source/operations/hook-summaries.js';
 import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
 import {formatTable} from '../format-table.js';
+
+/** `2026-11-27 20:15 UTC`: to the minute, the same for every reader. */
+function utc(date: Date): string {
+	return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
 
 export const listHooksCommand: Command = {
 	name: 'list-hooks',
@@ -13,6 +18,8 @@ export const listHooksCommand: Command = {
 		'"signed") says whether a hook has one. A hook the sender disabled (its endpoint failed too',
 		'many times in a row, or answered 410 Gone) shows why and when under DISABLED BECAUSE',
 		'(JSON: "disabledReason", "disabledAt"); enabling it again resumes its waiting callbacks.',
+		'While a rotated secret\'s previous one still signs, SIGNED says until when (JSON:',
+		'"previousSecretExpiresAt"). ORDERED appears once a hook delivers per record in order.',
 		'--json prints every field as a JSON array.',
 	].join('\n'),
 	examples: ['hooks list-hooks', 'hooks list-hooks --json | jq \'.[] | select(.error > 0) | .name\''],
@@ -31,6 +38,12 @@ export const listHooksCommand: Command = {
 			} else {
 				// Shown once the sender has disabled a hook: why (failures in a row, 410 Gone) and when.
 				const health = hooks.some(hook => hook.disabledReason);
+				const ordering = hooks.some(hook => hook.ordered);
+				const now = Date.now();
+				const signed = (hook: HookSummary) => {
+					const until = hook.previousSecretExpiresAt ? new Date(hook.previousSecretExpiresAt) : undefined;
+					return !hook.signed ? 'no' : until && until.getTime() > now ? `yes, previous too until ${utc(until)}` : 'yes';
+				};
 				io.stdout.write(`${formatTable([
 					{header: 'ID', align: 'right'},
 					{header: 'NAME', maxWidth: 30},
@@ -40,13 +53,14 @@ export const listHooksCommand: Command = {
 					{header: 'TARGET URL', maxWidth: 50},
 					{header: 'ENABLED'},
 					{header: 'SIGNED'},
+					...(ordering ? [{header: 'ORDERED'}] : []),
 					{header: 'WAITING', align: 'right'},
 					{header: 'ERROR', align: 'right'},
 					...(health ? [{header: 'DISABLED BECAUSE', maxWidth: 60}] : []),
 				], hooks.map(hook => [
 					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
-					hook.enabled ? 'yes' : 'no', hook.signed ? 'yes' : 'no', String(hook.waiting), String(hook.error),
-					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${new Date(hook.disabledAt!).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''] : []),
+					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []), String(hook.waiting), String(hook.error),
+					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${utc(new Date(hook.disabledAt!))})` : ''] : []),
 				]))}\n`);
 			}
 
