@@ -3,17 +3,17 @@
 // receiver, which runs in a process of its own; then a receiver that takes 50 ms per request;
 // then the peak RSS of the built `hooks send-callbacks` going through 200,000 waiting callbacks.
 // Variants run interleaved in rounds; the median round is reported. Nothing is asserted.
-import {fork, spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {fork, type ChildProcess} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
-import {existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import fetch from 'node-fetch';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
+import {buildInto, measureNode} from './child-process.js';
 
 const count = Number(process.env['BENCH_DELIVERY_COUNT'] ?? 10_000);
 const rounds = Number(process.env['BENCH_DELIVERY_ROUNDS'] ?? 5);
@@ -24,9 +24,6 @@ const slowDelayMs = 50;
 const rssCount = Number(process.env['BENCH_DELIVERY_RSS_COUNT'] ?? 200_000);
 // The bare loop's memory levels off within seconds; this many requests show its peak.
 const bareMemoryCount = 60_000;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-// Loaded before a program: prints its peak RSS (getrusage ru_maxrss, KiB) at exit.
-const reportPeak = `data:text/javascript,${encodeURIComponent('process.on("exit", () => process.stderr.write(`\\npeak-rss-kib=${process.resourceUsage().maxRSS}\\n`));')}`;
 
 const payload = JSON.stringify({
 	object_type: 'Order', object_id: 123_456, event_type: 'updated',
@@ -205,12 +202,7 @@ async function slowReceiver(): Promise<void> {
 
 /** Compile the library and the programs as `npm run build` does, into a temporary directory. */
 function build(): string {
-	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-bench-delivery-'));
-	symlinkSync(path.join(repoRoot, 'node_modules'), path.join(directory, 'node_modules'));
-	spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', directory], {cwd: repoRoot, stdio: 'ignore'});
-	if (!existsSync(path.join(directory, 'cli', 'hooks.js'))) {
-		throw new Error('The build produced no cli/hooks.js');
-	}
+	const directory = buildInto('http-hooks-bench-delivery-');
 
 	// The bare loop, in a process that loaded the same modules and opened the same database.
 	writeFileSync(path.join(directory, 'bare-loop.mjs'), `
@@ -238,28 +230,19 @@ function build(): string {
 	return directory;
 }
 
-async function peakOf(args: string[]): Promise<{peakMiB: number; stdout: string}> {
-	const child = spawn(process.execPath, ['--import', reportPeak, ...args], {cwd: repoRoot});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-	const peak = /peak-rss-kib=(\d+)/.exec(stderr);
-	if (code !== 0 || !peak) {
-		throw new Error(`${args.join(' ')} exited ${code}: ${stderr}`);
-	}
-
-	return {peakMiB: Number(peak[1]) / 1024, stdout};
-}
-
 // With the heap capped, V8 collects garbage sooner instead of letting it pile up: what stays is
 // what the sender really holds.
 const heapCap = 64;
+
+/** A measured child that must succeed: the figures of a failed run mean nothing. */
+async function measured(args: string[]) {
+	const run = await measureNode(args);
+	if (run.code !== 0) {
+		throw new Error(`node ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+	}
+
+	return run;
+}
 
 async function peakMemory(): Promise<void> {
 	const directory = build();
@@ -274,12 +257,12 @@ async function peakMemory(): Promise<void> {
 		const mib = (value: number) => `${value.toFixed(0)} MiB`.padStart(8);
 		for (const [name, nodeFlags] of [['sender, peak', []], [`sender --max-old-space-size=${heapCap}, peak`, [`--max-old-space-size=${heapCap}`]]] as const) {
 			await insertCallbacks(database.sequelize, receiver.url, rssCount);
-			const sender = await peakOf([...nodeFlags, path.join(directory, 'cli', 'hooks.js'), 'send-callbacks', '--database-url', database.url, '--concurrency', String(concurrency), '--json']);
+			const sender = await measured([...nodeFlags, path.join(directory, 'cli', 'hooks.js'), 'send-callbacks', '--database-url', database.url, '--concurrency', String(concurrency), '--json']);
 			const summary = JSON.parse(sender.stdout) as {sent: number; durationMs: number};
 			console.log(`${label(name)} ${mib(sender.peakMiB)}  (${summary.sent} sent in ${(summary.durationMs / 1000).toFixed(0)} s, ${(summary.sent / (summary.durationMs / 1000)).toFixed(0)}/s)`);
 		}
 
-		const bare = await peakOf([path.join(directory, 'bare-loop.mjs'), database.url, receiver.url, String(bareCount), String(concurrency), payload]);
+		const bare = await measured([path.join(directory, 'bare-loop.mjs'), database.url, receiver.url, String(bareCount), String(concurrency), payload]);
 		const loop = JSON.parse(bare.stdout) as {startRss: number; durationMs: number};
 		console.log(`${label('bare node-fetch loop, peak')} ${mib(bare.peakMiB)}  (${bareCount} in ${(loop.durationMs / 1000).toFixed(0)} s, ${(bareCount / (loop.durationMs / 1000)).toFixed(0)}/s)`);
 		console.log(`${label('start-up (modules loaded, connected)')} ${mib(loop.startRss / 1024 / 1024)}`);

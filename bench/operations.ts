@@ -3,63 +3,32 @@
 // built to JavaScript as it is published, next to the program's own start-up (`hooks --help`)
 // measured in the same run, and the library call alone, in-process.
 // BENCH_OPERATIONS_ROWS makes the table smaller for a quick look.
-import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, symlinkSync} from 'node:fs';
-import os from 'node:os';
+import {rmSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect} from '../test/helpers/database.js';
+import {buildInto, measureNode, type MeasuredRun} from './child-process.js';
 
 const rows = Number(process.env['BENCH_OPERATIONS_ROWS'] ?? 1_000_000);
 // Callbacks of the last 50 minutes, which a clean-up keeps and a 10-minute monitor window sees part of.
 const recent = 10_000;
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// Loaded before the program: prints the process's peak RSS (getrusage ru_maxrss, in KiB) at exit.
-const reportPeak = `data:text/javascript,${encodeURIComponent('process.on("exit", () => process.stderr.write(`\\npeak-rss-kib=${process.resourceUsage().maxRSS}\\n`));')}`;
-
-type Run = {seconds: number; peakMiB: number; code: number | null; stdout: string};
+type Run = MeasuredRun;
 
 /** How to start the program: node arguments before the command's own. */
 type Program = {label: string; argv: string[]};
 
-/** Compile the library and the programs as `npm run build` does, into a temporary directory. */
+/** The programs compiled as published, in a temporary directory. */
 function build(): {program: Program; remove(): void} {
-	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-bench-build-'));
-	symlinkSync(path.join(repoRoot, 'node_modules'), path.join(directory, 'node_modules'));
-	const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-	spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', directory], {cwd: repoRoot, stdio: 'ignore'});
-	const entry = path.join(directory, 'cli', 'hooks.js');
-	if (!existsSync(entry)) {
-		throw new Error('The build produced no cli/hooks.js');
-	}
-
-	return {program: {label: 'built', argv: [entry]}, remove: () => rmSync(directory, {recursive: true, force: true})};
+	const directory = buildInto('http-hooks-bench-build-');
+	return {program: {label: 'built', argv: [path.join(directory, 'cli', 'hooks.js')]}, remove: () => rmSync(directory, {recursive: true, force: true})};
 }
 
 const fromSources: Program = {label: 'tsx', argv: ['--import', 'tsx', 'cli/hooks.ts']};
 
 async function hooks(program: Program, args: string[]): Promise<Run> {
-	const started = process.hrtime.bigint();
-	const child = spawn(process.execPath, ['--import', reportPeak, ...program.argv, ...args], {cwd: repoRoot});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-	const peak = /peak-rss-kib=(\d+)/.exec(stderr);
-	if (!peak) {
-		throw new Error(`hooks ${args.join(' ')} exited ${code} without a peak RSS: ${stderr}`);
-	}
-
-	return {seconds, peakMiB: Number(peak[1]) / 1024, code, stdout: stdout.trim()};
+	return measureNode([...program.argv, ...args]);
 }
 
 // Seeded in SQL: `rows` callbacks 31 to 89 days old (1 in 20 error, 1 in 20 waiting, the rest

@@ -57,5 +57,8 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	const bad = await runHooks(['stats', '--database-url', database.url, '--window-minutes', '-3']);
 	t.is(bad.code, 2);
 	t.regex(bad.stderr, /--window-minutes -3/);
+	const badHook = await runHooks(['stats', '--database-url', database.url, '--hook-id', 'pets']);
+	t.is(badHook.code, 2);
+	t.regex(badHook.stderr, /--hook-id must be a whole number from 1 up, got "pets"/);
 	await httpHooks.close();
 });

@@ -59,10 +59,11 @@ class SendRun {
 	readonly #disabledHooks = new Set<number>();
 	readonly #source: ClaimSource;
 	readonly #queue: ClaimedCallback[] = [];
-	/** Ids claimed and not written yet: renewed while alive, released on stop. */
-	readonly #held = new Set<number>();
-	/** The held callbacks of ordered hooks: later callbacks of their records wait for their results. */
-	readonly #heldOrdered = new Set<number>();
+	/**
+	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
+	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
+	 */
+	readonly #held = new Map<number, string | null>();
 	#exhausted = false;
 	#refilling: Promise<void> | undefined;
 	#claimError: unknown;
@@ -239,7 +240,7 @@ class SendRun {
 
 			// Nothing claimable now, but this run still holds callbacks of ordered hooks: once their
 			// results are written, the callbacks of the same records that waited behind them are due.
-			if (!this.options.watch && this.#source.idsLeft === undefined && this.#heldOrdered.size > 0 && !this.#stopping) {
+			if (!this.options.watch && this.#source.idsLeft === undefined && this.#holdsOrdered() && !this.#stopping) {
 				this.#results.flushNow();
 				// The timer: held callbacks may also leave without a write (given back, or the writer failed).
 				await Promise.race([this.#resultsWritten.promise, sleep(heldPollMs)]);
@@ -258,6 +259,17 @@ class SendRun {
 		}
 	}
 
+	/** Whether a callback of an ordered hook is held (looked at only when nothing could be claimed). */
+	#holdsOrdered(): boolean {
+		for (const key of this.#held.values()) {
+			if (key !== null) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
 	#wanted(): number {
 		if (this.#source.done) {
 			return 0;
@@ -270,10 +282,7 @@ class SendRun {
 	async #accept(claimed: ClaimedCallback[]): Promise<void> {
 		this.#summary.claimed += claimed.length;
 		for (const callback of claimed) {
-			this.#held.add(callback.id);
-			if (callback.orderingKey !== null) {
-				this.#heldOrdered.add(callback.id);
-			}
+			this.#held.set(callback.id, callback.orderingKey ?? null);
 		}
 
 		try {
@@ -296,7 +305,6 @@ class SendRun {
 		let lost = 0;
 		for (const {id, outcome} of batch) {
 			this.#held.delete(id);
-			this.#heldOrdered.delete(id);
 			if (!applied.has(id)) {
 				lost++;
 			} else if (outcome.status === 'sent') {
@@ -329,7 +337,6 @@ class SendRun {
 			await this.#turns.run(async () => releaseClaims(this.sequelize, this.#worker, ids, new Date()));
 			for (const id of ids) {
 				this.#held.delete(id);
-				this.#heldOrdered.delete(id);
 			}
 		} catch (error) {
 			this.logger.warn(`could not give back ${ids.length} claimed callback(s); they are sent again when their lease runs out`, error);
@@ -338,7 +345,7 @@ class SendRun {
 
 	async #renew(): Promise<void> {
 		try {
-			await this.#turns.run(async () => renewLeases(this.sequelize, this.#worker, [...this.#held], new Date(Date.now() + this.#settings.leaseMs)));
+			await this.#turns.run(async () => renewLeases(this.sequelize, this.#worker, [...this.#held.keys()], new Date(Date.now() + this.#settings.leaseMs)));
 		} catch (error) {
 			this.logger.warn('could not renew the leases of claimed callbacks', error);
 		}

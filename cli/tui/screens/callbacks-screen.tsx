@@ -19,7 +19,6 @@ import {
 	callbacksReducer, initialCallbacks, visibleWindow, wantsMore, type CallbackRow, type CallbacksFilter,
 } from '../state/callbacks-state.js';
 import {settle} from '../state/list-state.js';
-import {scrolled} from '../state/navigation.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
 type Props = ScreenProps & {
@@ -204,11 +203,7 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			return;
 		}
 
-		if (handlePaneAction(action, {
-			pane, setPane, onGlobal,
-			moveList: move => dispatch({type: 'move', move: {type: move}}),
-			scrollDetail: move => setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset)),
-		})) {
+		if (handlePaneAction(action, {pane, setPane, onGlobal, dispatch, setDetailOffset, detailRows, maxOffset})) {
 			return;
 		}
 

@@ -16,7 +16,6 @@ import {useReportContexts} from '../hooks/use-report-contexts.js';
 import {useStore, useValue} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
-import {scrolled} from '../state/navigation.js';
 import {rowListReducer, type RowList} from '../state/row-list-state.js';
 import type {CallbacksFilter} from '../state/callbacks-state.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
@@ -118,11 +117,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		const pane = getPane();
 		const {rows, list} = getState();
 		const hook = rows[list.cursor];
-		if (handlePaneAction(action, {
-			pane, setPane, onGlobal,
-			moveList: move => dispatch({type: 'move', move: {type: move}}),
-			scrollDetail: move => setDetailOffset(offset => scrolled(offset, move, detailRows, maxOffset)),
-		})) {
+		if (handlePaneAction(action, {pane, setPane, onGlobal, dispatch, setDetailOffset, detailRows, maxOffset})) {
 			return;
 		}
 

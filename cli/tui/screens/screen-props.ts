@@ -1,5 +1,5 @@
 import type {Action, Context} from '../keymap.js';
-import {navigationMoves, type Move} from '../state/navigation.js';
+import {navigationMoves, scrolled, type Move} from '../state/navigation.js';
 
 /** What the shell gives every screen. */
 export type ScreenProps = {
@@ -28,8 +28,11 @@ export function handlePaneAction(action: Action, screen: {
 	pane: Pane;
 	setPane(pane: Pane): void;
 	onGlobal(action: Action): void;
-	moveList(move: Move): void;
-	scrollDetail(move: Move): void;
+	/** The list's reducer, which takes cursor moves. */
+	dispatch(action: {type: 'move'; move: {type: Move}}): void;
+	setDetailOffset(update: (offset: number) => number): void;
+	detailRows: number;
+	maxOffset: number;
 }): boolean {
 	if (globalActions.has(action)) {
 		screen.onGlobal(action);
@@ -37,8 +40,13 @@ export function handlePaneAction(action: Action, screen: {
 	}
 
 	const move = navigationMoves[action];
+	if (move && screen.pane === 'list') {
+		screen.dispatch({type: 'move', move: {type: move}});
+		return true;
+	}
+
 	if (move) {
-		(screen.pane === 'list' ? screen.moveList : screen.scrollDetail)(move);
+		screen.setDetailOffset(offset => scrolled(offset, move, screen.detailRows, screen.maxOffset));
 		return true;
 	}
 
