@@ -68,6 +68,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as net.AddressInfo;
 
+	const cut = () => {
+		for (const socket of sockets) {
+			socket.destroy();
+		}
+	};
+
 	return {
 		port,
 		get accepted() {
@@ -82,16 +88,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
 		setMode(next) {
 			mode = next;
 		},
-		cut() {
-			for (const socket of sockets) {
-				socket.destroy();
-			}
-		},
+		cut,
 		setDelay(ms) {
 			delay = ms;
 		},
 		async close() {
-			this.cut();
+			cut();
 			await new Promise<void>(resolve => server.close(() => resolve()));
 		},
 	};
