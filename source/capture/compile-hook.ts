@@ -1,6 +1,6 @@
 import {parseHeaders} from '../headers.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
-import {resolveSerializer, type Serialize, type SerializerClass} from '../payload/serializer.js';
+import {resolveSerializer, type Serialize, type SerializerSources} from '../payload/serializer.js';
 
 /** What the capture path needs of a hook row. */
 export type HookDefinition = {
@@ -32,7 +32,7 @@ export type CompiledHook = {
 	problem?: Error;
 };
 
-export async function compileHook(definition: HookDefinition, serializers: Record<string, SerializerClass>): Promise<CompiledHook> {
+export async function compileHook(definition: HookDefinition, serializers: SerializerSources): Promise<CompiledHook> {
 	const compiled: CompiledHook = {definition, instancePaths: []};
 	try {
 		if (isTemplate(definition.headers)) {
@@ -44,7 +44,7 @@ export async function compileHook(definition: HookDefinition, serializers: Recor
 		if (definition.payloadTemplate) {
 			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType);
 		} else if (definition.serializerClass) {
-			compiled.serialize = await resolveSerializer(definition.serializerClass, serializers);
+			compiled.serialize = await resolveSerializer(definition.serializerClass, {...serializers, load: true});
 		}
 
 		compiled.instancePaths = [...compiled.template?.instancePaths ?? [], ...compiled.headerTemplate?.instancePaths ?? []];

@@ -2,7 +2,7 @@ import {HttpHooksError, InvalidHookError, InvalidPayloadError, InvalidSignalErro
 import {parseHeaders} from '../headers.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
-import {resolveSerializer, type SerializerClass} from '../payload/serializer.js';
+import {resolveSerializer, type SerializerSources} from '../payload/serializer.js';
 import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
@@ -43,7 +43,7 @@ export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplat
 export type ValidationContext = {
 	catalog: Map<string, ModelDescription>;
 	signalNames: Set<string>;
-	serializers: Record<string, SerializerClass>;
+	serializers: SerializerSources;
 };
 
 function blankToNull(value: string | null | undefined): string | null {
