@@ -1,4 +1,5 @@
 import {parseHeaders} from '../headers.js';
+import {compileHeaders, type CompiledHeaders} from '../payload/header-template.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
 import {resolveSerializer, type Serialize, type SerializerSources} from '../payload/serializer.js';
 
@@ -25,7 +26,7 @@ export type CompiledHook = {
 	serialize?: Serialize;
 	/** Parsed header text, or a template to render first when the text holds `{{ }}`. */
 	headers?: Record<string, string>;
-	headerTemplate?: CompiledTemplate;
+	headerTemplate?: CompiledHeaders;
 	/** Association paths the templates read, loaded before rendering. */
 	instancePaths: string[][];
 	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
@@ -36,7 +37,7 @@ export async function compileHook(definition: HookDefinition, serializers: Seria
 	const compiled: CompiledHook = {definition, instancePaths: []};
 	try {
 		if (isTemplate(definition.headers)) {
-			compiled.headerTemplate = compileTemplate(definition.headers, null, 'Header template');
+			compiled.headerTemplate = compileHeaders(definition.headers);
 		} else {
 			compiled.headers = parseHeaders(definition.headers);
 		}

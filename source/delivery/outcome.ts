@@ -12,7 +12,7 @@ export type Outcome = {
 };
 
 /**
- * Judge an attempt: a 2xx is `sent`; 410 Gone is final at once; anything else is a failed
+ * Judge an attempt: a 2xx is `sent`; 410 Gone and a request that can never be sent are final at once; anything else is a failed
  * attempt, retried on the schedule (or when Retry-After says) while attempts remain, then `error`.
  * `attempt` is this attempt's number, 1 for the first.
  */
@@ -23,7 +23,7 @@ export function judgeAttempt(result: AttemptResult, attempt: number, settings: D
 		return {status: 'sent', statusDetails, nextAttemptAt: null};
 	}
 
-	if (statusCode === 410 || attempt >= settings.maxAttempts) {
+	if (statusCode === 410 || result.final || attempt >= settings.maxAttempts) {
 		return {status: 'error', statusDetails, nextAttemptAt: null};
 	}
 
