@@ -56,7 +56,7 @@ for (const [title, injected] of injections) {
 }
 
 dialectTest('reserved headers and unsendable static values are refused when the hook is saved', async (t, database) => {
-	const {httpHooks, hookId} = await setUp(t, database, 'X-Ok: 1');
+	const {httpHooks, hookId, app} = await setUp(t, database, 'X-Ok: 1');
 	for (const name of reserved) {
 		const error = await t.throwsAsync(httpHooks.updateHook(hookId, {headers: `${name}: {{instance.name}}`}), {name: 'InvalidHeadersError', message: new RegExp(`"${name}" cannot be set by a hook`)});
 		t.is((error as {field?: string}).field, 'headers');
@@ -65,6 +65,14 @@ dialectTest('reserved headers and unsendable static values are refused when the 
 	await t.throwsAsync(httpHooks.updateHook(hookId, {headers: 'X-Bad: a\u0001b'}), {name: 'InvalidHeadersError', message: /"X-Bad" has U\+0001/});
 	await t.throwsAsync(httpHooks.updateHook(hookId, {headers: 'X-Dog: 🐕'}), {name: 'InvalidHeadersError', message: /"X-Dog" has U\+1F415/});
 	t.is((await httpHooks.getHook(hookId)).headers, 'X-Ok: 1');
+
+	// The same hook written by plain SQL: its callbacks are errors with the reason, never sent.
+	await database.sequelize.query('UPDATE http_hooks SET headers = ?, updated_at = ? WHERE id = ?', {replacements: ['X-Ok: 1\nHost: internal.example', new Date(Date.now() + 1000), hookId]});
+	await httpHooks.reloadHooks();
+	await app.Owner.create({name: 'Ann'});
+	const [callback] = await callbackRows(httpHooks);
+	t.is(callback!.status, 'error');
+	t.regex(callback!.statusDetails!, /^InvalidHeadersError: Header "Host" cannot be set by a hook/);
 });
 
 dialectTest('a templated value no request can carry makes the callback an error at once, with the reason', async (t, database) => {
