@@ -24,7 +24,7 @@ export type CompiledHook = {
 	definition: HookDefinition;
 	template?: CompiledTemplate;
 	serialize?: Serialize;
-	/** Parsed header text, or a template to render first when the text holds `{{ }}`. */
+	/** Parsed header text, or, when the text holds `{{ }}`, rows whose values are rendered one by one. */
 	headers?: Record<string, string>;
 	headerTemplate?: CompiledHeaders;
 	/** Association paths the templates read, loaded before rendering. */
