@@ -26,8 +26,10 @@ export class HttpHooks {
 		readonly models: HttpHooksModels,
 		readonly options: ResolvedOptions,
 		private readonly capture?: Capture,
+		// The programs open the handle without loading app code: serializer names are checked by shape only.
+		{loadSerializers = true}: {loadSerializers?: boolean} = {},
 	) {
-		this.hooks = new HookStore(sequelize, models, options.serializers);
+		this.hooks = new HookStore(sequelize, models, {registered: options.serializers, modules: options.serializerModules, load: loadSerializers});
 	}
 
 	/** True when this process turns model events into callbacks (not shut down, not a tool). */

@@ -8,7 +8,7 @@ export type {HookInput} from './hooks/validate-hook.js';
 export type {HookRecord, RotateOptions} from './hooks/hook-store.js';
 export {secretChange} from './hooks/hook-store.js';
 export type {CustomSignal} from './capture/custom-signal.js';
-export type {Serializer, SerializerClass} from './payload/serializer.js';
+export type {Serializer, SerializerClass, SerializerModules} from './payload/serializer.js';
 export type {
 	HttpHooksModels, HookAttributes, SignalAttributes, CallbackAttributes, AttemptAttributes, CallbackStatus,
 } from './store/models.js';

@@ -1,5 +1,6 @@
 import {HttpHooksError, quote} from './errors.js';
-import type {SerializerClass} from './payload/serializer.js';
+import path from 'node:path';
+import type {SerializerClass, SerializerModules} from './payload/serializer.js';
 import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
 export type Logger = {warn(message: string): void};
@@ -7,6 +8,8 @@ export type Logger = {warn(message: string): void};
 export type HttpHooksOptions = {
 	/** Serializers a hook may name in serializerClass. */
 	serializers?: Record<string, SerializerClass>;
+	/** Opt in to serializers named by module (`./file.js#Export`): files inside this absolute directory only. Default: none. */
+	serializerModules?: SerializerModules | null;
 	/** Let errors while building callbacks fail the user's write. Env HTTP_HOOKS_RAISE_EXCEPTIONS; default false. */
 	raiseExceptions?: boolean;
 	/** Bind nothing and create no callbacks. Env HTTP_HOOKS_SHUT_DOWN; default false. */
@@ -23,7 +26,20 @@ export type HttpHooksOptions = {
 	delivery?: DeliveryOptions;
 };
 
-export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery'>> & {delivery: DeliverySettings; warn(message: string, error?: unknown): void};
+export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery' | 'serializerModules'>> & {serializerModules: SerializerModules | null; delivery: DeliverySettings; warn(message: string, error?: unknown): void};
+
+function checkSerializerModules(value: SerializerModules | null | undefined): SerializerModules | null {
+	if (value === undefined || value === null) {
+		return null;
+	}
+
+	const directory = (value as Partial<SerializerModules>).directory;
+	if (typeof directory !== 'string' || !path.isAbsolute(directory)) {
+		throw new HttpHooksError(`serializerModules.directory ${quote(directory)} must be an absolute path`);
+	}
+
+	return {directory: path.resolve(directory)};
+}
 
 /** Read a boolean environment variable; anything but the usual words is an error naming it. */
 export function envFlag(name: string, environment: NodeJS.ProcessEnv = process.env): boolean | undefined {
@@ -48,6 +64,7 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 	const logger = options.logger ?? {warn: (message: string) => console.warn(message)};
 	return {
 		serializers: options.serializers ?? {},
+		serializerModules: checkSerializerModules(options.serializerModules),
 		raiseExceptions: options.raiseExceptions ?? envFlag('HTTP_HOOKS_RAISE_EXCEPTIONS') ?? false,
 		shutDown: options.shutDown ?? envFlag('HTTP_HOOKS_SHUT_DOWN') ?? false,
 		migrate: options.migrate ?? true,

@@ -21,7 +21,7 @@ export async function registerHttpHooks(sequelize: Sequelize, options: HttpHooks
 		return new HttpHooks(sequelize, models, resolved);
 	}
 
-	const cache = new HookCache(models, resolved.serializers);
+	const cache = new HookCache(models, {registered: resolved.serializers, modules: resolved.serializerModules, load: true});
 	await cache.reload();
 	const settings = {raiseExceptions: resolved.raiseExceptions, ownModels: new Set(Object.values(models).map(model => model.name)), warn: resolved.warn};
 	const fire = firer(sequelize, cache, settings);
@@ -36,7 +36,7 @@ export async function registerHttpHooks(sequelize: Sequelize, options: HttpHooks
  */
 export async function connectHttpHooks(sequelize: Sequelize, options: HttpHooksOptions = {}): Promise<HttpHooks> {
 	const resolved = resolveOptions(options);
-	return new HttpHooks(sequelize, await prepare(sequelize, resolved), resolved);
+	return new HttpHooks(sequelize, await prepare(sequelize, resolved), resolved, undefined, {loadSerializers: false});
 }
 
 async function prepare(sequelize: Sequelize, resolved: ReturnType<typeof resolveOptions>) {

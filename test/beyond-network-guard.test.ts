@@ -38,6 +38,54 @@ test('private, loopback, link-local, CGNAT, unique-local and metadata addresses 
 	}
 });
 
+test('IPv6 addresses that carry a private IPv4 address (NAT64, 6to4, Teredo, mapped, compatible) are refused like it', t => {
+	const guard = new NetworkGuard(parseAllowedNetworks([]));
+	const expected: Array<[string, string | undefined]> = [
+		['64:ff9b::7f00:1', 'blocked: 64:ff9b::7f00:1 is a NAT64 address of 127.0.0.1, a loopback address'],
+		['64:ff9b::10.1.2.3', 'blocked: 64:ff9b::10.1.2.3 is a NAT64 address of 10.1.2.3, a private address'],
+		['64:ff9b::a9fe:a9fe', 'blocked: 64:ff9b::a9fe:a9fe is a NAT64 address of 169.254.169.254, a cloud metadata address'],
+		['64:ff9b:1::a00:1', 'blocked: 64:ff9b:1::a00:1 is a local-use NAT64 address'],
+		['64:ff9b:1:abcd::5db8:d822', 'blocked: 64:ff9b:1:abcd::5db8:d822 is a local-use NAT64 address'],
+		['2002:c0a8:101::1', 'blocked: 2002:c0a8:101::1 is a 6to4 address of 192.168.1.1, a private address'],
+		['2002:7f00:1:0:0:0:0:1', 'blocked: 2002:7f00:1:0:0:0:0:1 is a 6to4 address of 127.0.0.1, a loopback address'],
+		['2001:0:4136:e378:8000:63bf:80ff:fffe', 'blocked: 2001:0:4136:e378:8000:63bf:80ff:fffe is a Teredo address of 127.0.0.1, a loopback address'],
+		['2001::3f57:fefe', 'blocked: 2001::3f57:fefe is a Teredo address of 192.168.1.1, a private address'],
+		['::127.0.0.1', 'blocked: ::127.0.0.1 is an IPv4-compatible address of 127.0.0.1, a loopback address'],
+		['::a00:1', 'blocked: ::a00:1 is an IPv4-compatible address of 10.0.0.1, a private address'],
+		['::ffff:10.0.0.1', 'blocked: ::ffff:10.0.0.1 is a private address'],
+		['::ffff:a9fe:a9fe', 'blocked: ::ffff:a9fe:a9fe is a cloud metadata address'],
+		['64:ff9b::7f00:1%eth0', 'blocked: 64:ff9b::7f00:1%eth0 is a NAT64 address of 127.0.0.1, a loopback address'],
+		// The same kinds carrying a public address pass.
+		['64:ff9b::5db8:d822', undefined],
+		['2002:5db8:d822::1', undefined],
+		['2001:0:4136:e378:8000:63bf:a247:27dd', undefined],
+		['::ffff:93.184.216.34', undefined],
+	];
+	for (const [address, refusal] of expected) {
+		t.is(guard.refusal(address), refusal, address);
+	}
+
+	const allowing = new NetworkGuard(parseAllowedNetworks(['10.0.0.0/8']));
+	t.is(allowing.refusal('64:ff9b::a00:1'), undefined, 'an allowed IPv4 subnet allows its NAT64 form');
+	t.regex(allowing.refusal('64:ff9b::7f00:1') ?? '', /loopback/);
+});
+
+dialectTest('with blockPrivateNetworks a NAT64 literal of 127.0.0.1 is refused without a connection', async (t, database) => {
+	const receiver = await startReceiver(() => ({status: 204}));
+	try {
+		const port = new URL(receiver.url).port;
+		const setup = await appWithHook(t, database, {targetUrl: `http://[64:ff9b::7f00:1]:${port}/hook`}, {delivery: {blockPrivateNetworks: true}});
+		await createOwners(setup, ['Ann']);
+		t.like(await setup.httpHooks.sendCallbacks(), {sent: 0});
+		const [callback] = await callbackRows(setup.httpHooks);
+		const [attempt] = await attemptRows(setup.httpHooks, callback!.id);
+		t.is(attempt!.error, 'blocked: 64:ff9b::7f00:1 is a NAT64 address of 127.0.0.1, a loopback address');
+		t.is(receiver.requests.length, 0);
+	} finally {
+		await receiver.close();
+	}
+});
+
 dialectTest('with blockPrivateNetworks a name resolving to 127.0.0.1 is refused at connect time; an allowed subnet passes', async (t, database) => {
 	const receiver = await startReceiver(() => ({status: 204}));
 	try {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import test from 'ava';
 import {dialectTest} from './helpers/dialect-test.js';
 import {defineAppModels} from './helpers/app.js';
@@ -134,15 +135,18 @@ class RegisteredSerializer {
 
 dialectTest('serializers: registered or by module, sync or async; unknown ones are refused', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
-	const httpHooks = await registerHttpHooks(sequelize, {serializers: {RegisteredSerializer, AsyncObject: {toRepresentation: async (instance: Model) => ({object: instance.get('name')})}}});
+	const httpHooks = await registerHttpHooks(sequelize, {
+		serializers: {RegisteredSerializer, AsyncObject: {toRepresentation: async (instance: Model) => ({object: instance.get('name')})}},
+		serializerModules: {directory: path.resolve('fixtures/serializers')},
+	});
 	const base = {model: 'Pet', signals: ['afterCreate'], targetUrl: url, contentType: json};
 	await httpHooks.createHook({...base, name: 'registered', serializerClass: 'RegisteredSerializer'});
 	await httpHooks.createHook({...base, name: 'object', serializerClass: 'AsyncObject'});
-	await httpHooks.createHook({...base, name: 'module', serializerClass: './fixtures/serializers/pet-serializer.ts#PetSerializer'});
+	await httpHooks.createHook({...base, name: 'module', serializerClass: './pet-serializer.ts#PetSerializer'});
 	await httpHooks.createHook({...base, name: 'template wins', serializerClass: 'RegisteredSerializer', payloadTemplate: '{"template": true}'});
 	await t.throwsAsync(httpHooks.createHook({...base, name: 'x', serializerClass: 'NoSuchSerializer'}), {name: 'InvalidPayloadError', message: /^cannot import serializer class "NoSuchSerializer"/});
-	await t.throwsAsync(httpHooks.createHook({...base, name: 'x', serializerClass: './fixtures/serializers/missing.ts#X'}), {name: 'InvalidPayloadError', message: /^cannot import serializer class ".\/fixtures\/serializers\/missing.ts#X"/});
-	await t.throwsAsync(httpHooks.createHook({...base, name: 'x', serializerClass: './fixtures/serializers/pet-serializer.ts#notASerializer'}), {name: 'InvalidPayloadError', message: /no toRepresentation/});
+	await t.throwsAsync(httpHooks.createHook({...base, name: 'x', serializerClass: './missing.ts#X'}), {name: 'InvalidPayloadError', message: /^cannot import serializer class ".\/missing.ts#X"/});
+	await t.throwsAsync(httpHooks.createHook({...base, name: 'x', serializerClass: './pet-serializer.ts#notASerializer'}), {name: 'InvalidPayloadError', message: /no toRepresentation/});
 	await Pet.create({name: 'Rex'});
 	const payloads = Object.fromEntries((await callbacksOf(httpHooks)).map(callback => [callback.hookName, callback.json]));
 	t.deepEqual(payloads, {

@@ -1,6 +1,7 @@
 import {parseHeaders} from '../headers.js';
+import {compileHeaders, type CompiledHeaders} from '../payload/header-template.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
-import {resolveSerializer, type Serialize, type SerializerClass} from '../payload/serializer.js';
+import {resolveSerializer, type Serialize, type SerializerSources} from '../payload/serializer.js';
 
 /** What the capture path needs of a hook row. */
 export type HookDefinition = {
@@ -23,20 +24,20 @@ export type CompiledHook = {
 	definition: HookDefinition;
 	template?: CompiledTemplate;
 	serialize?: Serialize;
-	/** Parsed header text, or a template to render first when the text holds `{{ }}`. */
+	/** Parsed header text, or, when the text holds `{{ }}`, rows whose values are rendered one by one. */
 	headers?: Record<string, string>;
-	headerTemplate?: CompiledTemplate;
+	headerTemplate?: CompiledHeaders;
 	/** Association paths the templates read, loaded before rendering. */
 	instancePaths: string[][];
 	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
 	problem?: Error;
 };
 
-export async function compileHook(definition: HookDefinition, serializers: Record<string, SerializerClass>): Promise<CompiledHook> {
+export async function compileHook(definition: HookDefinition, serializers: SerializerSources): Promise<CompiledHook> {
 	const compiled: CompiledHook = {definition, instancePaths: []};
 	try {
 		if (isTemplate(definition.headers)) {
-			compiled.headerTemplate = compileTemplate(definition.headers, null, 'Header template');
+			compiled.headerTemplate = compileHeaders(definition.headers);
 		} else {
 			compiled.headers = parseHeaders(definition.headers);
 		}
@@ -44,7 +45,7 @@ export async function compileHook(definition: HookDefinition, serializers: Recor
 		if (definition.payloadTemplate) {
 			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType);
 		} else if (definition.serializerClass) {
-			compiled.serialize = await resolveSerializer(definition.serializerClass, serializers);
+			compiled.serialize = await resolveSerializer(definition.serializerClass, {...serializers, load: true});
 		}
 
 		compiled.instancePaths = [...compiled.template?.instancePaths ?? [], ...compiled.headerTemplate?.instancePaths ?? []];

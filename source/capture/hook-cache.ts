@@ -1,5 +1,5 @@
 import type {HttpHooksModels} from '../store/models.js';
-import type {SerializerClass} from '../payload/serializer.js';
+import type {SerializerSources} from '../payload/serializer.js';
 import {compileHook, type CompiledHook, type HookDefinition} from './compile-hook.js';
 
 export type HookMatch = {hook: CompiledHook; signal: string};
@@ -13,7 +13,7 @@ export class HookCache {
 	#byModel = new Map<string, Map<string, CompiledHook[]>>();
 	#compiled = new Map<number, {stamp: number; hook: CompiledHook}>();
 
-	constructor(private readonly models: HttpHooksModels, private readonly serializers: Record<string, SerializerClass>) {}
+	constructor(private readonly models: HttpHooksModels, private readonly serializers: SerializerSources) {}
 
 	hasModel(model: string): boolean {
 		return this.#byModel.has(model);

@@ -20,6 +20,8 @@ export type AttemptResult = {
 	responseBody: string | null;
 	/** The wait a Retry-After header asked for, in ms. */
 	retryAfterMs?: number;
+	/** The request can never be sent (a stored row no request can carry): no retry. */
+	final?: boolean;
 };
 
 type Target = {url: URL; agent: http.Agent};
@@ -46,8 +48,8 @@ export class HttpClient {
 		});
 
 		const target = this.#target(request.url);
-		if (typeof target === 'string') {
-			return finish({error: target});
+		if ('refused' in target) {
+			return finish({error: target.refused, final: target.final});
 		}
 
 		const timeout = new AbortController();
@@ -89,19 +91,23 @@ export class HttpClient {
 		this.#targets.clear();
 	}
 
-	/** The parsed URL and the agent of its origin; a string says why the URL cannot be used. */
-	#target(text: string): Target | string {
+	/** The parsed URL and the agent of its origin, or why the URL cannot be used (final: never). */
+	#target(text: string): Target | {refused: string; final: boolean} {
 		let target = this.#targets.get(text);
 		if (!target) {
 			let url: URL;
 			try {
 				url = new URL(text);
 			} catch {
-				return `invalid target URL ${JSON.stringify(text)}`;
+				return {refused: `invalid target URL ${JSON.stringify(text)}`, final: true};
 			}
 
 			if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-				return `target URL ${JSON.stringify(text)} is not http or https`;
+				return {refused: `target URL ${JSON.stringify(text)} is not http or https`, final: true};
+			}
+
+			if (url.username !== '' || url.password !== '') {
+				return {refused: 'target URL has credentials (user:password@) and is never sent', final: true};
 			}
 
 			// An address in the URL is never looked up: it is judged here; names at connect time.
@@ -109,7 +115,7 @@ export class HttpClient {
 			const literal = url.hostname.replace(/^\[|\]$/g, '');
 			const refusal = guard && isIP(literal) !== 0 ? guard.refusal(literal) : undefined;
 			if (refusal) {
-				return refusal;
+				return {refused: refusal, final: false};
 			}
 
 			let agent = this.#agents.get(url.origin);

@@ -12,8 +12,9 @@ export type Outcome = {
 };
 
 /**
- * Judge an attempt: a 2xx is `sent`; 410 Gone is final at once; anything else is a failed
- * attempt, retried on the schedule (or when Retry-After says) while attempts remain, then `error`.
+ * Judge an attempt: a 2xx is `sent`; 410 Gone and a request that can never be sent are final at
+ * once; anything else is a failed attempt, retried on the schedule (or when Retry-After says)
+ * while attempts remain, then `error`.
  * `attempt` is this attempt's number, 1 for the first.
  */
 export function judgeAttempt(result: AttemptResult, attempt: number, settings: DeliverySettings, now: Date = new Date(), random?: () => number): Outcome {
@@ -23,7 +24,7 @@ export function judgeAttempt(result: AttemptResult, attempt: number, settings: D
 		return {status: 'sent', statusDetails, nextAttemptAt: null};
 	}
 
-	if (statusCode === 410 || attempt >= settings.maxAttempts) {
+	if (statusCode === 410 || result.final || attempt >= settings.maxAttempts) {
 		return {status: 'error', statusDetails, nextAttemptAt: null};
 	}
 

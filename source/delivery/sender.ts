@@ -10,7 +10,7 @@ import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
 import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
 import {judgeAttempt} from './outcome.js';
-import {OutgoingRequests} from './outgoing-request.js';
+import {OutgoingRequests, UnsendableRequestError} from './outgoing-request.js';
 import {ProgressMeter} from './progress-meter.js';
 import type {Finished} from './record-results.js';
 import {ResultWriter} from './result-writer.js';
@@ -175,7 +175,7 @@ class SendRun {
 
 			return await this.#client.send(this.#requests.build(callback, key));
 		} catch (error) {
-			return {startedAt: new Date(), durationMs: 0, statusCode: null, error: (error as Error).message, responseBody: null};
+			return {startedAt: new Date(), durationMs: 0, statusCode: null, error: (error as Error).message, responseBody: null, final: error instanceof UnsendableRequestError};
 		}
 	}
 

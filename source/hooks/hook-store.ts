@@ -1,6 +1,6 @@
 import type {Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError, InvalidHookError, InvalidSignalError, quote} from '../errors.js';
-import type {SerializerClass} from '../payload/serializer.js';
+import type {SerializerSources} from '../payload/serializer.js';
 import {readCatalog} from '../store/model-catalog.js';
 import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
 import {customSignalName, isBuiltInSignal} from '../signals.js';
@@ -49,7 +49,7 @@ export class HookStore {
 	constructor(
 		private readonly sequelize: Sequelize,
 		private readonly models: HttpHooksModels,
-		private readonly serializers: Record<string, SerializerClass>,
+		private readonly serializers: SerializerSources,
 	) {}
 
 	async validationContext(): Promise<ValidationContext> {

@@ -1,8 +1,9 @@
 import {HttpHooksError, InvalidHookError, InvalidPayloadError, InvalidSignalError, quote} from '../errors.js';
 import {parseHeaders} from '../headers.js';
+import {compileHeaders} from '../payload/header-template.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
-import {resolveSerializer, type SerializerClass} from '../payload/serializer.js';
+import {resolveSerializer, type SerializerSources} from '../payload/serializer.js';
 import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
@@ -43,7 +44,7 @@ export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplat
 export type ValidationContext = {
 	catalog: Map<string, ModelDescription>;
 	signalNames: Set<string>;
-	serializers: Record<string, SerializerClass>;
+	serializers: SerializerSources;
 };
 
 function blankToNull(value: string | null | undefined): string | null {
@@ -64,6 +65,13 @@ export function checkTargetUrl(value: unknown): string {
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new InvalidHookError(`Target URL ${quote(value)} must use http or https, not ${quote(url.protocol.replace(/:$/, ''))}`);
+	}
+
+	// Credentials in a URL are never sent (and would be shown wherever the URL is): a header carries them.
+	if (url.username !== '' || url.password !== '') {
+		url.username = '';
+		url.password = '';
+		throw new InvalidHookError(`Target URL ${quote(url.href)} has credentials (user:password@); remove them and send them in a header such as Authorization`);
 	}
 
 	return value.trim();
@@ -186,9 +194,9 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	const headers = input.headers ?? '';
 	await field('headers', () => {
 		if (isTemplate(headers)) {
-			const template = compileTemplate(headers, null, 'Header template');
+			const template = compileHeaders(headers);
 			checkInstancePaths(template.instancePaths, model, context.catalog);
-			parseHeaders(template.render(sample));
+			template.render(sample);
 		} else {
 			parseHeaders(headers);
 		}

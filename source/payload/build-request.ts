@@ -1,6 +1,5 @@
 import type {Model, ModelStatic, Transaction} from 'sequelize';
 import type {CompiledHook} from '../capture/compile-hook.js';
-import {parseHeaders} from '../headers.js';
 import {loadInstanceData, plainData, type PlainData} from './instance-data.js';
 import {validatePayload} from './validate-payload.js';
 
@@ -87,7 +86,7 @@ export async function buildRequest(hook: CompiledHook, firing: Firing): Promise<
 	const contentType = hook.definition.contentType ?? (hook.template ? null : 'application/json');
 	validatePayload(payload, contentType);
 
-	const headers = hook.headerTemplate ? parseHeaders(hook.headerTemplate.render(context!)) : {...hook.headers};
+	const headers = hook.headerTemplate ? hook.headerTemplate.render(context!) : {...hook.headers};
 	if (contentType) {
 		for (const name of Object.keys(headers)) {
 			if (name.toLowerCase() === 'content-type') {

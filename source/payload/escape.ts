@@ -4,10 +4,11 @@ export type Escape = (text: string) => string;
 
 const jsonString: Escape = text => JSON.stringify(text).slice(1, -1);
 
-const xmlEntities: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&apos;'};
-const xmlText: Escape = text => text.replaceAll(/[&<>"']/g, character => xmlEntities[character]!);
+const xmlEntities: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&apos;', '\r': '&#13;'};
+// A raw CR is read back as LF by every XML parser (end-of-line handling): as a reference it stays.
+const xmlText: Escape = text => text.replaceAll(/[&<>"'\r]/g, character => xmlEntities[character]!);
 
-const htmlEntities: Record<string, string> = {...xmlEntities, '\'': '&#39;'};
+const htmlEntities: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;'};
 const htmlText: Escape = text => text.replaceAll(/[&<>"']/g, character => htmlEntities[character]!);
 
 /**

@@ -15,7 +15,7 @@ export const formFields: FormField[] = [
 	{key: 'contentType', label: 'Content type', kind: 'choice'},
 	{key: 'headers', label: 'Headers', kind: 'multiline', hint: 'Key: value, one a line'},
 	{key: 'payloadTemplate', label: 'Payload template', kind: 'multiline', hint: 'nunjucks; empty: serializer or default payload'},
-	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name or path/module.js#Export'},
+	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name, or ./file.js#Export where the app opts in'},
 	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned; a new one rotates (the old one signs 24 h more)'},
 	{key: 'ordered', label: 'Ordered', kind: 'toggle', hint: 'per record: each record\'s callbacks in creation order'},
 	{key: 'enabled', label: 'Enabled', kind: 'toggle'},
