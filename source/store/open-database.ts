@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Sequelize, type Options} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
+import {redactDatabaseUrl} from '../operations/mask-credentials.js';
 
 export const defaultDatabaseFile = './http-hooks.sqlite';
 
@@ -44,7 +45,7 @@ export function sqliteFile(url: string): string | undefined {
 	return path.resolve(storage);
 }
 
-/** A URL fit for messages: the password replaced. */
+/** A URL fit for messages: the password replaced, in every form (see `redactDatabaseUrl`). */
 export function redact(url: string): string {
-	return url.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
+	return redactDatabaseUrl(url);
 }
