@@ -6,6 +6,7 @@ import {createElement} from 'react';
 import {redact} from '../source/store/open-database.js';
 import {exitCodes} from './command.js';
 import {DatabaseUnavailableError, openHttpHooks} from './database.js';
+import {safeText} from './safe-text.js';
 import {App} from './tui/app.js';
 import {ConsoleSource} from './tui/console-source.js';
 import {plainSnapshot} from './tui/snapshot.js';
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
 		opened = await openHttpHooks(cli.flags.databaseUrl);
 	} catch (error) {
 		if (error instanceof DatabaseUnavailableError) {
-			process.stderr.write(`${error.message}\n`);
+			process.stderr.write(`${safeText(error.message, {lines: true})}\n`);
 			return exitCodes.unavailable;
 		}
 
