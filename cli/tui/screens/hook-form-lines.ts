@@ -1,4 +1,4 @@
-import {mask} from '../../../source/operations/mask-credentials.js';
+import {mask, maskUrl} from '../../../source/operations/mask-credentials.js';
 import {wrapLines} from '../format.js';
 import {maskHeaderText} from '../mask-headers.js';
 import {formFields, type FormField, type FormState} from '../state/hook-form-state.js';
@@ -32,7 +32,8 @@ function valueLines(field: FormField, state: FormState, focused: boolean, width:
 				return [[{text: field.secret ? '(none)' : '(empty)', dim: true}]];
 			}
 
-			return [[{text: field.secret ? `${mask} set (never shown)` : text}]];
+			// Like the headers, the URL shows its credentials only while it is being edited.
+			return [[{text: field.secret ? `${mask} set (never shown)` : field.key === 'targetUrl' ? maskUrl(text) : text}]];
 		}
 
 		case 'multiline': {
