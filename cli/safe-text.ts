@@ -10,6 +10,9 @@
 const unsafe = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 const unsafeButLines = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
+// What JSON.stringify leaves raw inside strings (it escapes C0 itself; outside strings there is only layout).
+const unsafeInJson = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
 const named: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
 function escape(character: string): string {
@@ -31,5 +34,5 @@ export function safeText(text: string, {lines = false}: {lines?: boolean} = {}):
  * (DEL, C1, bidi controls) written as `\u` escapes, so that even `--json` on a terminal is safe.
  */
 export function safeJson(value: unknown, indent?: number): string {
-	return JSON.stringify(value, undefined, indent).replaceAll(unsafe, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+	return JSON.stringify(value, undefined, indent).replaceAll(unsafeInJson, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

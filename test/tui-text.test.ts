@@ -32,7 +32,7 @@ test('NO_COLOR turns every colour off; status stays a word', t => {
 test('cells keep their width; long lines are broken, not hidden', t => {
 	t.is(cell('abcdef', 4), 'abc…');
 	t.is(cell('7', 3, 'right'), '  7');
-	t.is(cell('a\nb', 4), 'a b ');
+	t.is(cell('a\nb', 4), 'a\\nb', 'a line break shown as \\n in a one-line cell');
 	t.deepEqual(wrapLines('abcdefgh\nij', 3), ['abc', 'def', 'gh', 'ij']);
 });
 
