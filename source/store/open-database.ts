@@ -18,6 +18,8 @@ export function openDatabase(url: string, options: Options = {}): Sequelize {
 	const common: Options = {logging: false, ...options};
 	if (/^postgres(ql)?:\/\//i.test(url)) {
 		try {
+			// Checked first: Node's legacy parser would print a bad URL, password and all, in a warning.
+			new URL(url); // eslint-disable-line no-new
 			return new Sequelize(url, {dialect: 'postgres', ...common});
 		} catch (error) {
 			throw new HttpHooksError(`Database URL ${quote(redact(url))} is not valid: ${(error as Error).message}`, {cause: error});
