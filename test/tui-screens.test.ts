@@ -198,7 +198,7 @@ dialectTest('hook form: a new secret rotates (the old one signs a day more); per
 		await until(t, ui, frame => frame.includes('Edit hook 1: signed'), 'the edit form');
 		await press(ui, ...Array.from({length: 9}, () => keys.tab));
 		await until(t, ui, frame => /▶ Secret +•{20}/.test(frame), 'the secret field, typed blind');
-		t.notRegex(ui.frame(), /whsec_/);
+		t.false(ui.frame().includes(oldSecret.slice(6, 18)), 'the secret typed blind');
 		await press(ui, ...Array.from({length: oldSecret.length}, () => keys.backspace), newSecret, keys.tab);
 		await until(t, ui, frame => /▶ Ordered +\[ \] any order/.test(frame), 'the ordering toggle');
 		await press(ui, ' ');
