@@ -42,7 +42,7 @@ async function main(): Promise<number> {
 		allowUnknownFlags: false,
 	});
 	if (cli.input.length > 0) {
-		process.stderr.write(`hooks-tui takes no arguments, got ${JSON.stringify(cli.input.join(' '))}\nRun \`hooks-tui --help\` for the flags.\n`);
+		process.stderr.write(`hooks-tui takes no arguments, got ${safeText(JSON.stringify(cli.input.join(' ')))}\nRun \`hooks-tui --help\` for the flags.\n`);
 		return exitCodes.usage;
 	}
 
