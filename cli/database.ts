@@ -22,7 +22,7 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
 	try {
 		sequelize = openDatabase(url);
 	} catch (error) {
-		throw new DatabaseUnavailableError((error as Error).message);
+		throw new DatabaseUnavailableError(withoutUrl((error as Error).message, url));
 	}
 
 	try {
@@ -30,7 +30,7 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
 		return {sequelize, url};
 	} catch (error) {
 		await sequelize.close().catch(() => undefined);
-		throw new DatabaseUnavailableError(`Cannot connect to the database ${redact(url)}: ${describe(error)}`);
+		throw new DatabaseUnavailableError(`Cannot connect to the database ${redact(url)}: ${withoutUrl(describe(error), url)}`);
 	}
 }
 
@@ -55,7 +55,7 @@ export async function openHttpHooks(databaseUrl: string | undefined): Promise<{h
 		return {httpHooks: await connectHttpHooks(sequelize, {migrate: false}), sequelize, url};
 	} catch (error) {
 		await sequelize.close().catch(() => undefined);
-		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${describe(error)}`);
+		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${withoutUrl(describe(error), url)}`);
 	}
 }
 
@@ -66,6 +66,11 @@ function safely<T>(get: () => T): T | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** A driver's message with the URL, should it quote it, redacted like ours. */
+function withoutUrl(message: string, url: string): string {
+	return message.replaceAll(url, redact(url));
 }
 
 function describe(error: unknown): string {

@@ -1,3 +1,5 @@
+import {safeText} from './safe-text.js';
+
 export type Column = {
 	header: string;
 	/** Numbers read better aligned right. */
@@ -6,9 +8,9 @@ export type Column = {
 	maxWidth?: number;
 };
 
-/** Cut a cell to one line of at most `width` characters. */
+/** Cut a cell to one line of at most `width` characters, control characters shown escaped (`\n`, `\x1b`). */
 function fit(cell: string, width: number | undefined): string {
-	const line = cell.replaceAll(/\s+/g, ' ').trim();
+	const line = safeText(cell).replaceAll(/\s+/g, ' ').trim();
 	return width !== undefined && line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }
 

@@ -6,6 +6,7 @@ import {createElement} from 'react';
 import {redact} from '../source/store/open-database.js';
 import {exitCodes} from './command.js';
 import {DatabaseUnavailableError, openHttpHooks} from './database.js';
+import {safeText} from './safe-text.js';
 import {App} from './tui/app.js';
 import {ConsoleSource} from './tui/console-source.js';
 import {plainSnapshot} from './tui/snapshot.js';
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
 		allowUnknownFlags: false,
 	});
 	if (cli.input.length > 0) {
-		process.stderr.write(`hooks-tui takes no arguments, got ${JSON.stringify(cli.input.join(' '))}\nRun \`hooks-tui --help\` for the flags.\n`);
+		process.stderr.write(`hooks-tui takes no arguments, got ${safeText(JSON.stringify(cli.input.join(' ')))}\nRun \`hooks-tui --help\` for the flags.\n`);
 		return exitCodes.usage;
 	}
 
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
 		opened = await openHttpHooks(cli.flags.databaseUrl);
 	} catch (error) {
 		if (error instanceof DatabaseUnavailableError) {
-			process.stderr.write(`${error.message}\n`);
+			process.stderr.write(`${safeText(error.message, {lines: true})}\n`);
 			return exitCodes.unavailable;
 		}
 

@@ -5,6 +5,7 @@ import {HttpHooksError} from '../source/errors.js';
 import {exitCodes, UsageError, type Command, type Io} from './command.js';
 import {commands} from './commands/index.js';
 import {DatabaseUnavailableError} from './database.js';
+import {safeText} from './safe-text.js';
 
 function globalHelp(): string {
 	const width = Math.max(...commands.map(command => command.name.length));
@@ -41,8 +42,13 @@ function commandHelp(command: Command): string {
 	].join('\n');
 }
 
+/** A message on stderr: its text may come from the database or the command line, so escaped. */
+function printError(message: string): void {
+	process.stderr.write(`${safeText(message, {lines: true})}\n`);
+}
+
 function usageError(message: string): never {
-	process.stderr.write(`${message}\n`);
+	printError(message);
 	process.exit(exitCodes.usage);
 }
 
@@ -100,21 +106,23 @@ async function main(): Promise<number> {
 		return await command.run(cli.input, cli.flags as Record<string, unknown>, io);
 	} catch (error) {
 		if (error instanceof UsageError) {
-			process.stderr.write(`${error.message}\nRun \`hooks ${command.name} --help\` for the flags.\n`);
+			printError(`${error.message}\nRun \`hooks ${command.name} --help\` for the flags.`);
 			return exitCodes.usage;
 		}
 
 		if (error instanceof DatabaseUnavailableError) {
-			process.stderr.write(`${error.message}\n`);
+			printError(error.message);
 			return exitCodes.unavailable;
 		}
 
 		if (error instanceof HttpHooksError) {
-			process.stderr.write(`${error.name}: ${error.message}\n`);
+			printError(`${error.name}: ${error.message}`);
 			return exitCodes.failure;
 		}
 
-		throw error;
+		// Not expected: the whole story for a bug report, escaped like every other message.
+		printError(error instanceof Error ? error.stack ?? `${error.name}: ${error.message}` : String(error));
+		return exitCodes.failure;
 	} finally {
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);

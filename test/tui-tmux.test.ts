@@ -105,7 +105,7 @@ tmuxTest(`hooks-tui in a terminal: a hook made in the form, a callback from anot
 		console.keys('C-e');
 		await waitFor(t, console, showing(console, /▶ Headers +api-key: 12345\n +X-Env: test/), 'the headers written in $EDITOR');
 		console.keys('Tab');
-		await waitFor(t, console, showing(console, /  Headers +api-key: ••••••••\n +X-Env: test/), 'the key masked once the field is left');
+		await waitFor(t, console, showing(console, /  Headers +api-key: ••••\n +X-Env: test/), 'the key masked once the field is left');
 		console.keys('C-s');
 		await waitFor(t, console, showing(console, /ok: Hook "pets" created \(id 1\)/), 'the hook saved');
 		await waitFor(t, console, showing(console, /› +1 +pets +Pet +afterCreate +enabled +0 +0 +POST http:\/\/127\.0\.0\.1:9\/pets/), 'the hook in the list');
@@ -117,7 +117,7 @@ tmuxTest(`hooks-tui in a terminal: a hook made in the form, a callback from anot
 		// The app learns of the new hook by itself (no restart, no reload call): it writes until then.
 		const callback = await firstCallback(app, async () => Pet.create({name: 'Rex'}));
 		await waitFor(t, console, showing(console, new RegExp(`› +${callback.id} +\\S+ +waiting +pets +created +0 +POST http://127\\.0\\.0\\.1:9/pets`)), 'the callback, live');
-		await waitFor(t, console, showing(console, new RegExp(`Callback ${callback.id} · waiting · 0 attempts[\\s\\S]*api-key: ••••••••`)), 'its details, the key masked');
+		await waitFor(t, console, showing(console, new RegExp(`Callback ${callback.id} · waiting · 0 attempts[\\s\\S]*api-key: ••••`)), 'its details, the key masked');
 		t.notRegex(console.screen(), /12345/);
 
 		// A failed delivery (as the sender records it), then resend from the console.

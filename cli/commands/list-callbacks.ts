@@ -1,9 +1,11 @@
 import {HttpHooksError} from '../../source/errors.js';
 import {callbackStatuses, checkStatus, pageCallbacks, type CallbackFilter} from '../../source/operations/browse-callbacks.js';
 import {checkInteger} from '../../source/operations/check-integer.js';
+import {maskCallbackFields} from '../../source/operations/mask-credentials.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
 import {formatTable, formatTime} from '../format-table.js';
+import {safeJson} from '../safe-text.js';
 
 type Query = {filter: CallbackFilter; limit: number; beforeId?: number};
 
@@ -28,12 +30,14 @@ function queryFrom(flags: Record<string, unknown>): Query {
 export const listCallbacksCommand: Command = {
 	name: 'list-callbacks',
 	summary: 'List callbacks, newest first, by status, hook or text',
-	usage: 'list-callbacks [--status S] [--hook-id N] [--search TEXT] [--limit N] [--before-id ID] [--json]',
+	usage: 'list-callbacks [--status S] [--hook-id N] [--search TEXT] [--limit N] [--before-id ID] [--json] [--show-secrets]',
 	help: [
 		`Lists callbacks newest first (payloads left out). --status is one of ${callbackStatuses.join(', ')}.`,
 		'--search finds text in the hook name, the target URL or the status details.',
 		'Pages go by id: when more rows match, the last line (JSON: "nextBeforeId") gives the',
 		'--before-id of the next page, so every page costs the same on a table of millions.',
+		'Credentials in URLs (token=, api_key=, …, also inside status details) and in credential-like',
+		'header values are masked (••••); --show-secrets prints them as stored.',
 	].join('\n'),
 	examples: [
 		'hooks list-callbacks --status error',
@@ -48,18 +52,20 @@ export const listCallbacksCommand: Command = {
 		limit: {type: 'string', description: 'How many callbacks to list (default 50)'},
 		beforeId: {type: 'string', description: 'Only callbacks with a smaller id (the next page)'},
 		json: {type: 'boolean', default: false, description: 'Print {callbacks, nextBeforeId} as JSON'},
+		showSecrets: {type: 'boolean', default: false, description: 'Print URL tokens and header credentials as stored'},
 	},
 	async run(_input, flags, io) {
 		const {filter, limit, beforeId} = queryFrom(flags);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
 			const page = await pageCallbacks(httpHooks.models, filter, {limit, beforeId});
+			const rows = page.rows.map(row => maskCallbackFields(row, {reveal: Boolean(flags['showSecrets'])}));
 			if (flags['json']) {
-				io.stdout.write(`${JSON.stringify({callbacks: page.rows, nextBeforeId: page.nextBeforeId ?? null}, undefined, 2)}\n`);
+				io.stdout.write(`${safeJson({callbacks: rows, nextBeforeId: page.nextBeforeId ?? null}, 2)}\n`);
 				return exitCodes.ok;
 			}
 
-			if (page.rows.length === 0) {
+			if (rows.length === 0) {
 				io.stdout.write('No callbacks match.\n');
 				return exitCodes.ok;
 			}
@@ -74,7 +80,7 @@ export const listCallbacksCommand: Command = {
 				{header: 'NEXT ATTEMPT'},
 				{header: 'UPDATED'},
 				{header: 'DETAILS', maxWidth: 40},
-			], page.rows.map(row => [
+			], rows.map(row => [
 				String(row.id), row.hookName, row.eventType, [row.model, row.objectId].filter(Boolean).join(' #'),
 				row.status, String(row.attempts), row.status === 'waiting' ? formatTime(row.nextAttemptAt) : '',
 				formatTime(row.updatedAt), row.statusDetails ?? '',

@@ -1,7 +1,9 @@
 import {hookSummaries, type HookSummary} from '../../source/operations/hook-summaries.js';
+import {maskHookFields} from '../../source/operations/mask-credentials.js';
 import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
 import {formatTable} from '../format-table.js';
+import {safeJson} from '../safe-text.js';
 
 /** `2026-11-27 20:15 UTC`: to the minute, the same for every reader. */
 function utc(date: Date): string {
@@ -11,7 +13,7 @@ function utc(date: Date): string {
 export const listHooksCommand: Command = {
 	name: 'list-hooks',
 	summary: 'List the hooks with their waiting and error callbacks',
-	usage: 'list-hooks [--json]',
+	usage: 'list-hooks [--json] [--show-secrets]',
 	help: [
 		'Lists every hook: id, name, model, signals, method, target URL, whether it is enabled, and',
 		'how many of its callbacks are waiting or in error. Secrets are never printed: SIGNED (JSON:',
@@ -21,18 +23,23 @@ export const listHooksCommand: Command = {
 		'While a rotated secret\'s previous one still signs, SIGNED says until when (JSON:',
 		'"previousSecretExpiresAt"). ORDERED appears once a hook delivers per record in order.',
 		'--json prints every field as a JSON array.',
+		'Credentials are masked (••••) in the target URL\'s query (token=, api_key=, …) and in the',
+		'values of credential-like headers (Authorization, Cookie, names with key, token, secret,',
+		'auth, password, signature, session, credential); --show-secrets prints them as stored.',
 	].join('\n'),
 	examples: ['hooks list-hooks', 'hooks list-hooks --json | jq \'.[] | select(.error > 0) | .name\''],
 	flags: {
 		...databaseFlag,
 		json: {type: 'boolean', default: false, description: 'Print the hooks as a JSON array'},
+		showSecrets: {type: 'boolean', default: false, description: 'Print header credentials and URL tokens as stored (signing secrets never)'},
 	},
 	async run(_input, flags, io) {
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
-			const hooks = await hookSummaries(httpHooks.models, await httpHooks.listHooks());
+			const reveal = Boolean(flags['showSecrets']);
+			const hooks = (await hookSummaries(httpHooks.models, await httpHooks.listHooks())).map(hook => maskHookFields(hook, {reveal}));
 			if (flags['json']) {
-				io.stdout.write(`${JSON.stringify(hooks, undefined, 2)}\n`);
+				io.stdout.write(`${safeJson(hooks, 2)}\n`);
 			} else if (hooks.length === 0) {
 				io.stdout.write('No hooks yet.\n');
 			} else {

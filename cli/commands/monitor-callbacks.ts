@@ -3,6 +3,7 @@ import {checkInteger} from '../../source/operations/check-integer.js';
 import {checkMonitorOptions, monitoredStatuses, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
 import type {Command} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
+import {safeJson, safeText} from '../safe-text.js';
 
 // Monitoring-plugin exit codes (Nagios, Icinga, Zabbix, Sensu): the monitor speaks their language.
 const pluginExit = {ok: 0, warning: 1, critical: 2, unknown: 3} as const;
@@ -76,11 +77,11 @@ export const monitorCallbacksCommand: Command = {
 			// Whatever stops the check is UNKNOWN, in one line where the monitor looks: stdout.
 			const known = error instanceof HttpHooksError || error instanceof DatabaseUnavailableError;
 			const message = (known ? (error as Error).message : `${(error as Error).name}: ${(error as Error).message}`).replaceAll(/\s+/g, ' ');
-			io.stdout.write(json ? `${JSON.stringify({level: 'unknown', message})}\n` : `CALLBACKS UNKNOWN - ${message}\n`);
+			io.stdout.write(json ? `${safeJson({level: 'unknown', message})}\n` : `CALLBACKS UNKNOWN - ${safeText(message)}\n`);
 			return pluginExit.unknown;
 		}
 
-		io.stdout.write(json ? `${JSON.stringify(result)}\n` : `${monitorLine(result)}\n`);
+		io.stdout.write(json ? `${safeJson(result)}\n` : `${safeText(monitorLine(result))}\n`);
 		return pluginExit[result.level];
 	},
 };

@@ -4,6 +4,7 @@ import {databaseFlag, openHttpHooks} from '../database.js';
 import {wholeNumber} from '../flag-values.js';
 import {duration, latency, percent} from '../format-stats.js';
 import {formatTable} from '../format-table.js';
+import {safeJson} from '../safe-text.js';
 
 export const statsCommand: Command = {
 	name: 'stats',
@@ -32,7 +33,7 @@ export const statsCommand: Command = {
 		try {
 			const stats = await callbackStats(httpHooks.models, {windowMinutes, hookId});
 			if (flags['json']) {
-				io.stdout.write(`${JSON.stringify({windowMinutes, hooks: stats}, undefined, 2)}\n`);
+				io.stdout.write(`${safeJson({windowMinutes, hooks: stats}, 2)}\n`);
 				return exitCodes.ok;
 			}
 

@@ -6,6 +6,7 @@ import {
 	countByHook, countCallbacks, getCallback, newerCallbacks, pageCallbacks, requeueCallbacks,
 	type CallbackDetail, type CallbackFilter, type CallbackPage,
 } from '../../source/operations/browse-callbacks.js';
+import {mask, maskCallbackFields, maskHookFields, maskUrlsInText} from '../../source/operations/mask-credentials.js';
 import {callbackStats, type HookStats} from '../../source/operations/stats.js';
 import {contentTypes} from '../../source/payload/content-types.js';
 import {readCatalog} from '../../source/store/model-catalog.js';
@@ -31,9 +32,19 @@ export class ConsoleSource {
 		return this.sequelize.getDialect();
 	}
 
+	/**
+	 * The hooks as listed: credentials in URLs and headers masked, secrets replaced by a mark (the
+	 * screens say "set" or "rotating"), so that no list or detail pane can show them.
+	 */
 	async hooks(): Promise<HookRow[]> {
 		const [hooks, counts] = await Promise.all([this.httpHooks.listHooks(), countByHook(this.httpHooks.models)]);
-		return hooks.map(hook => ({...hook, waiting: counts.get(hook.id)?.waiting ?? 0, error: counts.get(hook.id)?.error ?? 0}));
+		return hooks.map(hook => ({
+			...maskHookFields(hook),
+			secret: hook.secret ? mask : null,
+			previousSecret: hook.previousSecret ? mask : null,
+			waiting: counts.get(hook.id)?.waiting ?? 0,
+			error: counts.get(hook.id)?.error ?? 0,
+		}));
 	}
 
 	/** Delivery figures of one hook over the last hour: asked for the selected hook only, they cost a sort of its attempts. */
@@ -42,6 +53,7 @@ export class ConsoleSource {
 		return stats;
 	}
 
+	/** One hook as stored, for the form to edit (the form masks what it shows). */
 	async hook(id: number): Promise<HookRecord> {
 		return this.httpHooks.getHook(id);
 	}
@@ -80,15 +92,20 @@ export class ConsoleSource {
 	}
 
 	async pageCallbacks(filter: CallbacksFilter, options: {limit: number; beforeId?: number}): Promise<CallbackPage> {
-		return pageCallbacks(this.httpHooks.models, libraryFilter(filter), options);
+		const page = await pageCallbacks(this.httpHooks.models, libraryFilter(filter), options);
+		return {...page, rows: page.rows.map(row => maskCallbackFields(row))};
 	}
 
 	async newerCallbacks(filter: CallbacksFilter, afterId: number, limit: number): Promise<CallbackRow[]> {
-		return newerCallbacks(this.httpHooks.models, libraryFilter(filter), afterId, limit);
+		return (await newerCallbacks(this.httpHooks.models, libraryFilter(filter), afterId, limit)).map(row => maskCallbackFields(row));
 	}
 
 	async callback(id: number): Promise<CallbackDetail | undefined> {
-		return getCallback(this.httpHooks.models, id);
+		const found = await getCallback(this.httpHooks.models, id);
+		return found && {
+			...maskCallbackFields(found),
+			attemptRows: found.attemptRows.map(attempt => ({...attempt, error: attempt.error === null ? null : maskUrlsInText(attempt.error)})),
+		};
 	}
 
 	async countCallbacks(filter: CallbacksFilter): Promise<number> {

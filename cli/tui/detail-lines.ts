@@ -1,6 +1,7 @@
 import type {CallbackDetail} from '../../source/operations/browse-callbacks.js';
 import type {HookStats} from '../../source/operations/stats.js';
 import {duration, latency, percent} from '../format-stats.js';
+import {safeText} from '../safe-text.js';
 import type {HookRow} from './console-source.js';
 import {dateTime, plural, wrapLines} from './format.js';
 import {maskHeaderJson, maskHeaderText} from './mask-headers.js';
@@ -11,8 +12,14 @@ export type DetailLine = {text: string; color?: string; bold?: boolean; dim?: bo
 
 const labelWidth = 13;
 
+// Every text of a detail pane comes through `heading`, `field` or `section`, which show control
+// characters escaped (before wrapping, so that the escapes are wrapped like any text).
+function heading(text: string, style: Omit<DetailLine, 'text'>): DetailLine {
+	return {text: safeText(text), ...style};
+}
+
 function field(label: string, value: string, width: number): DetailLine[] {
-	const [first = '', ...rest] = wrapLines(value, Math.max(10, width - labelWidth));
+	const [first = '', ...rest] = wrapLines(safeText(value, {lines: true}), Math.max(10, width - labelWidth));
 	return [{text: `${label.padEnd(labelWidth)}${first}`}, ...rest.map(line => ({text: `${' '.repeat(labelWidth)}${line}`}))];
 }
 
@@ -20,7 +27,7 @@ function section(title: string, body: string[], width: number): DetailLine[] {
 	return [
 		{text: ''},
 		{text: title, bold: true},
-		...(body.length === 0 ? [{text: '  (none)', dim: true}] : body.flatMap(line => wrapLines(line, Math.max(10, width - 2)).map(text => ({text: `  ${text}`})))),
+		...(body.length === 0 ? [{text: '  (none)', dim: true}] : body.flatMap(line => wrapLines(safeText(line, {lines: true}), Math.max(10, width - 2)).map(text => ({text: `  ${text}`})))),
 	];
 }
 
@@ -57,14 +64,14 @@ function deliveryFields(stats: HookStats | undefined, width: number): DetailLine
 
 export function hookDetailLines(hook: HookRow, width: number, theme: Theme, stats?: HookStats): DetailLine[] {
 	return [
-		{text: `Hook ${hook.id} · ${hook.name} · ${hook.enabled ? 'enabled' : 'disabled'}`, bold: true, color: theme.enabled(hook.enabled)},
+		heading(`Hook ${hook.id} · ${hook.name} · ${hook.enabled ? 'enabled' : 'disabled'}`, {bold: true, color: theme.enabled(hook.enabled)}),
 		...(!hook.enabled && hook.disabledReason ? field('Disabled', `${hook.disabledReason} · ${dateTime(hook.disabledAt)} · enable to resume its waiting callbacks`, width) : []),
 		...field('Model', hook.model, width),
 		...field('Signals', hook.signals.join(', '), width),
 		...field('Request', `${hook.httpMethod} ${hook.targetUrl} · ${hook.contentType ?? 'no content type'}`, width),
 		...(hook.serializerClass ? field('Serializer', hook.serializerClass, width) : []),
 		...(hook.ordered ? field('Order', 'per record: each record\'s callbacks go out in creation order', width) : []),
-		...field('Secret', hook.secret ? `set (hidden); requests are signed${rotating(hook) ? ` · previous secret also signs until ${dateTime(hook.previousSecretExpiresAt!)}` : ''}` : 'none', width),
+		...field('Secret', hook.secret ? `set (never shown); requests are signed${rotating(hook) ? ` · rotating: the previous secret also signs until ${dateTime(hook.previousSecretExpiresAt!)}` : ''}` : 'none', width),
 		...field('Queue', `${hook.waiting} waiting · ${hook.error} error`, width),
 		...deliveryFields(stats, width),
 		...field('Changed', `${dateTime(hook.updatedAt)} (created ${dateTime(hook.createdAt)})`, width),
@@ -82,7 +89,7 @@ export function callbackDetailLines(callback: CallbackDetail, width: number, the
 		];
 	});
 	return [
-		{text: `Callback ${callback.id} · ${callback.status} · ${plural(callback.attempts, 'attempt')}`, bold: true, color: theme.status(callback.status)},
+		heading(`Callback ${callback.id} · ${callback.status} · ${plural(callback.attempts, 'attempt')}`, {bold: true, color: theme.status(callback.status)}),
 		...field('Status', callback.statusDetails || '—', width),
 		...field('Hook', `${callback.hookName}${callback.hookId === null ? ' (deleted)' : ` (id ${callback.hookId})`} · ${callback.eventType}${callback.model ? ` on ${callback.model}${callback.objectId === null ? '' : ` ${callback.objectId}`}` : ''}`, width),
 		...field('Request', `${callback.httpMethod} ${callback.targetUrl} · ${callback.contentType ?? 'no content type'}`, width),

@@ -1,8 +1,9 @@
 /** Small text helpers of the console: fixed-width cells, times, counts. */
+import {safeText} from '../safe-text.js';
 
-/** Cut or pad to exactly `width` characters (one line). */
+/** Cut or pad to exactly `width` characters (one line), control characters shown escaped. */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	const line = text.replaceAll(/\s+/g, ' ');
+	const line = safeText(text).replaceAll(/\s+/g, ' ');
 	if (width <= 0) {
 		return '';
 	}
@@ -14,9 +15,10 @@ export function cell(text: string, width: number, align: 'left' | 'right' = 'lef
 	return align === 'right' ? line.padStart(width) : line.padEnd(width);
 }
 
-/** Cut to at most `width` characters, without padding. */
+/** Cut to at most `width` characters, without padding, control characters shown escaped. */
 export function cut(text: string, width: number): string {
-	return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+	const line = safeText(text);
+	return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }
 
 function toDate(value: Date | string): Date {

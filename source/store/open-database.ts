@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Sequelize, type Options} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
+import {redactDatabaseUrl} from '../operations/mask-credentials.js';
 
 export const defaultDatabaseFile = './http-hooks.sqlite';
 
@@ -17,6 +18,8 @@ export function openDatabase(url: string, options: Options = {}): Sequelize {
 	const common: Options = {logging: false, ...options};
 	if (/^postgres(ql)?:\/\//i.test(url)) {
 		try {
+			// Checked first: Node's legacy parser would print a bad URL, password and all, in a warning.
+			new URL(url); // eslint-disable-line no-new
 			return new Sequelize(url, {dialect: 'postgres', ...common});
 		} catch (error) {
 			throw new HttpHooksError(`Database URL ${quote(redact(url))} is not valid: ${(error as Error).message}`, {cause: error});
@@ -44,7 +47,7 @@ export function sqliteFile(url: string): string | undefined {
 	return path.resolve(storage);
 }
 
-/** A URL fit for messages: the password replaced. */
+/** A URL fit for messages: the password replaced, in every form (see `redactDatabaseUrl`). */
 export function redact(url: string): string {
-	return url.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
+	return redactDatabaseUrl(url);
 }

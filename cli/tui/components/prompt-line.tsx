@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import {safeText} from '../../safe-text.js';
 import {useConsole} from '../console-context.js';
 
 /** A one-line text prompt (search, a new signal's name) with its error beside it. */
@@ -7,9 +8,9 @@ export function PromptLine({label, value, error}: {label: string; value: string;
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{` ${label}: `}</Text>
-			{value}
+			{safeText(value)}
 			<Text inverse> </Text>
-			{error ? <Text color={theme.tone('error')}>{`  ✗ ${error}`}</Text> : null}
+			{error ? <Text color={theme.tone('error')}>{`  ✗ ${safeText(error)}`}</Text> : null}
 		</Text>
 	);
 }

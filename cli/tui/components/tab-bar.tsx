@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {safeText} from '../../safe-text.js';
 import {useConsole} from '../console-context.js';
 
 export type Tab = {key: string; title: string; active: boolean};
@@ -13,7 +14,7 @@ export function TabBar({tabs, location, width}: {tabs: Tab[]; location: string; 
 			{tabs.map(tab => (
 				<Text key={tab.key} inverse={tab.active} bold={tab.active} dimColor={!tab.active}>{` ${tab.key} ${tab.title} `}</Text>
 			))}
-			<Text dimColor wrap="truncate-start">{`  ${location}`.padStart(Math.max(0, width - used))}</Text>
+			<Text dimColor wrap="truncate-start">{`  ${safeText(location)}`.padStart(Math.max(0, width - used))}</Text>
 		</Box>
 	);
 }

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {CallbackDetail} from '../../../source/operations/browse-callbacks.js';
+import {safeText} from '../../safe-text.js';
 import {ListView} from '../components/list-view.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {PromptLine} from '../components/prompt-line.js';
@@ -251,7 +252,7 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			{search === undefined
 				? (
 					<Text wrap="truncate-end">
-						{` ${filterText} · `}
+						{` ${safeText(filterText)} · `}
 						<Text color={state.paused ? theme.tone('info') : theme.status('sent')}>{live}</Text>
 						{state.refreshedAt ? ` · updated ${shortTime(state.refreshedAt)}` : ''}
 					</Text>

@@ -1,3 +1,4 @@
+import {mask, maskUrl} from '../../../source/operations/mask-credentials.js';
 import {wrapLines} from '../format.js';
 import {maskHeaderText} from '../mask-headers.js';
 import {formFields, type FormField, type FormState} from '../state/hook-form-state.js';
@@ -23,14 +24,16 @@ function valueLines(field: FormField, state: FormState, focused: boolean, width:
 		case 'text': {
 			const text = values[field.key as 'name'];
 			if (focused) {
-				return [caretLine(text, state.caret, width)];
+				// A secret is typed blind, like a password: one dot per character.
+				return [caretLine(field.secret ? '•'.repeat(text.length) : text, state.caret, width)];
 			}
 
 			if (text === '') {
 				return [[{text: field.secret ? '(none)' : '(empty)', dim: true}]];
 			}
 
-			return [[{text: field.secret ? `${text.slice(0, 6)}${'•'.repeat(Math.min(16, Math.max(0, text.length - 6)))}` : text}]];
+			// Like the headers, the URL shows its credentials only while it is being edited.
+			return [[{text: field.secret ? `${mask} set (never shown)` : field.key === 'targetUrl' ? maskUrl(text) : text}]];
 		}
 
 		case 'multiline': {

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
 import {HttpHooksError} from '../../../source/errors.js';
+import {safeText} from '../../safe-text.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
@@ -154,7 +155,7 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 					<Text key={top + index} wrap="truncate-end">
 						{line.map((segment, at) => (
 							// eslint-disable-next-line react/no-array-index-key
-							<Text key={at} color={segment.color} inverse={segment.inverse} bold={segment.bold} dimColor={segment.dim}>{segment.text}</Text>
+							<Text key={at} color={segment.color} inverse={segment.inverse} bold={segment.bold} dimColor={segment.dim}>{safeText(segment.text)}</Text>
 						))}
 					</Text>
 				))}
