@@ -27,7 +27,7 @@ export class HttpHooks {
 		readonly options: ResolvedOptions,
 		private readonly capture?: Capture,
 	) {
-		this.hooks = new HookStore(sequelize, models, options.serializers);
+		this.hooks = new HookStore(sequelize, models, options.serializers, options.templateLimits);
 	}
 
 	/** True when this process turns model events into callbacks (not shut down, not a tool). */

@@ -21,7 +21,7 @@ export async function registerHttpHooks(sequelize: Sequelize, options: HttpHooks
 		return new HttpHooks(sequelize, models, resolved);
 	}
 
-	const cache = new HookCache(models, resolved.serializers);
+	const cache = new HookCache(models, resolved.serializers, resolved.templateLimits);
 	await cache.reload();
 	const settings = {raiseExceptions: resolved.raiseExceptions, ownModels: new Set(Object.values(models).map(model => model.name)), warn: resolved.warn};
 	const fire = firer(sequelize, cache, settings);

@@ -1,4 +1,5 @@
 import {parseHeaders} from '../headers.js';
+import {defaultTemplateLimits, type TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
 import {resolveSerializer, type Serialize, type SerializerClass} from '../payload/serializer.js';
 
@@ -30,19 +31,21 @@ export type CompiledHook = {
 	instancePaths: string[][];
 	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
 	problem?: Error;
+	/** The limits its renders and payloads keep. */
+	limits: TemplateLimits;
 };
 
-export async function compileHook(definition: HookDefinition, serializers: Record<string, SerializerClass>): Promise<CompiledHook> {
-	const compiled: CompiledHook = {definition, instancePaths: []};
+export async function compileHook(definition: HookDefinition, serializers: Record<string, SerializerClass>, limits: TemplateLimits = defaultTemplateLimits): Promise<CompiledHook> {
+	const compiled: CompiledHook = {definition, instancePaths: [], limits};
 	try {
 		if (isTemplate(definition.headers)) {
-			compiled.headerTemplate = compileTemplate(definition.headers, null, 'Header template');
+			compiled.headerTemplate = compileTemplate(definition.headers, null, 'Header template', limits);
 		} else {
 			compiled.headers = parseHeaders(definition.headers);
 		}
 
 		if (definition.payloadTemplate) {
-			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType);
+			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType, undefined, limits);
 		} else if (definition.serializerClass) {
 			compiled.serialize = await resolveSerializer(definition.serializerClass, serializers);
 		}

@@ -3,6 +3,7 @@ import {parseHeaders} from '../headers.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
 import {resolveSerializer, type SerializerClass} from '../payload/serializer.js';
+import type {TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
@@ -44,6 +45,8 @@ export type ValidationContext = {
 	catalog: Map<string, ModelDescription>;
 	signalNames: Set<string>;
 	serializers: Record<string, SerializerClass>;
+	/** Limits of the sample render; the defaults when not given. */
+	templateLimits?: TemplateLimits;
 };
 
 function blankToNull(value: string | null | undefined): string | null {
@@ -186,7 +189,7 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	const headers = input.headers ?? '';
 	await field('headers', () => {
 		if (isTemplate(headers)) {
-			const template = compileTemplate(headers, null, 'Header template');
+			const template = compileTemplate(headers, null, 'Header template', context.templateLimits);
 			checkInstancePaths(template.instancePaths, model, context.catalog);
 			parseHeaders(template.render(sample));
 		} else {
@@ -197,7 +200,7 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	const payloadTemplate = await field('payloadTemplate', () => {
 		const source = blankToNull(input.payloadTemplate);
 		if (source !== null) {
-			const template = compileTemplate(source, contentType);
+			const template = compileTemplate(source, contentType, undefined, context.templateLimits);
 			checkInstancePaths(template.instancePaths, model, context.catalog);
 			validatePayload(template.render(sample), contentType);
 		}
