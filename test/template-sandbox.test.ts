@@ -5,6 +5,7 @@ import {defineAppModels} from './helpers/app.js';
 import {callbacksOf} from './helpers/callbacks.js';
 import {registerHttpHooks, type HttpHooks} from '../source/index.js';
 import {compileSandboxed} from '../source/payload/sandbox.js';
+import {compileTemplate} from '../source/payload/template.js';
 
 const url = 'http://127.0.0.1:9/hooks';
 const marker = globalThis as {__pwned?: string[]};
@@ -45,6 +46,7 @@ const escapes: Record<string, string> = {
 	'include': '{% include "package.json" %}',
 	'import': '{% import "package.json" as p %}',
 	'extends': '{% extends "package.json" %}',
+	'asyncEach': '{% asyncEach k in [""] %}{{ k }}{% endeach %}',
 	'regular expression': '{{ instance.name | replace(r/(a+)+$/, "") }}',
 };
 
@@ -226,4 +228,20 @@ test('limit options must be whole numbers of at least 1', async t => {
 	await t.throwsAsync(registerHttpHooks(sequelize, {maxPayloadBytes: 0}), {message: /^Option maxPayloadBytes "?0"? is not a whole number of at least 1/});
 	await t.throwsAsync(registerHttpHooks(sequelize, {templateTimeoutMs: 1.5}), {message: /^Option templateTimeoutMs "?1\.5"? is not/});
 	await sequelize.close();
+});
+
+test('what the sandbox refuses is named when the template is compiled', t => {
+	const refusals: Array<[string, RegExp]> = [
+		['{% include "package.json" %}', /^Payload template may not use \{% include %\}/],
+		['{% from "x" import y %}', /^Payload template may not use \{% from … import %\}/],
+		['{% extends "x" %}', /^Payload template may not use \{% extends %\}/],
+		['{{ joiner() }}', /^Payload template may not use joiner\(\)/],
+		['{{ cycler(1, 2) }}', /^Payload template may not use cycler\(\)/],
+		['{{ "a" | replace(r/a/, "b") }}', /^Payload template may not use regular expressions/],
+		['{{ {"__proto__": 1} }}', /^Payload template may not use "__proto__"/],
+		['{{ x | urlize }}', /filter not found: urlize/],
+	];
+	for (const [source, message] of refusals) {
+		t.throws(() => compileTemplate(source, null).render({}), {name: 'InvalidPayloadError', message}, source);
+	}
 });

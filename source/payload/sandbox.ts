@@ -45,10 +45,12 @@ export type AstNode = {typename: string; fields?: string[]; children?: AstNode[]
 // (the runtime would return nothing for them anyway).
 export const forbiddenNames = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
-// Tags that load other templates, define blocks for them, or call extensions.
+// Tags that load other templates, define blocks for them, call extensions, or exist for async
+// filters (there are none: the sandbox renders synchronously).
 const refusedNodes: Record<string, string> = {
 	Include: '{% include %}', Import: '{% import %}', FromImport: '{% from … import %}', Extends: '{% extends %}',
 	Block: '{% block %}', Super: 'super()', CallExtension: 'extensions', CallExtensionAsync: 'extensions',
+	AsyncEach: '{% asyncEach %}', AsyncAll: '{% asyncAll %}', IfAsync: '{% ifAsync %}', FilterAsync: 'async filters',
 };
 
 // Functions a template may call: its macros (and callers) and the globals below, nothing else.
@@ -160,7 +162,7 @@ const sandboxRuntime = {
 	contextOrFrameLookup(context: SandboxContext, frame: FrameLike, name: string): unknown {
 		tick();
 		const value = frame.lookup(name);
-		return value === undefined || value === null ? lookupName(context, name) : value;
+		return value === undefined ? lookupName(context, name) : value;
 	},
 	callWrap(callee: unknown, name: string, context: unknown, args: unknown[]): unknown {
 		tick();
@@ -253,7 +255,7 @@ function parse(source: string): AstNode {
 	walk(ast, node => {
 		const refused = refusedNodes[node.typename];
 		if (refused) {
-			throw new SandboxSyntaxError(`may not use ${refused}: templates cannot load other templates`);
+			throw new SandboxSyntaxError(`may not use ${refused}`);
 		}
 
 		if (node.value instanceof RegExp) {
@@ -288,7 +290,7 @@ export function compileSandboxed(source: string): SandboxTemplate {
 		render(context, {escape = (text: string) => text, limits = defaultTemplateLimits} = {}) {
 			const end = beginRender(limits, escape);
 			try {
-				const ctx = Object.assign(Object.create(null) as Record<string, unknown>, toPlainData(context));
+				const ctx = toPlainData(context) as Record<string, unknown>;
 				const frame = new SandboxFrame();
 				frame.topLevel = true;
 				let result = '';
