@@ -245,3 +245,21 @@ test('what the sandbox refuses is named when the template is compiled', t => {
 		t.throws(() => compileTemplate(source, null).render({}), {name: 'InvalidPayloadError', message}, source);
 	}
 });
+
+test('data that shares its parts cannot print, dump or grow past the size limit', t => {
+	const limits = {timeoutMs: 60_000, maxIterations: 1000, maxOutputBytes: 1000};
+	const doubling = '{% set a = ["0123456789"] %}{% for i in range(40) %}{% set a = [a, a] %}{% endfor %}';
+	for (const source of [
+		`${doubling}{{ a }}`,
+		`${doubling}{{ a | json }}`,
+		`${doubling}{{ a | dump(2) }}`,
+		`${doubling}{{ a | join(",") }}`,
+		'{% set s = "0123456789" %}{% for i in range(3) %}{% set s = s | replace("", s) %}{% endfor %}{{ s | length }}',
+		'{{ "\n\n\n\n\n\n\n\n\n\n\n\n" | indent(900) }}',
+		'{{ "abc" | center(5000) }}',
+	]) {
+		t.throws(() => compileSandboxed(source).render({}, {limits}), {name: 'TemplateLimitError', message: /more than (the limit of )?1000/}, source);
+	}
+
+	t.is(compileSandboxed('{{ "a-b-c" | replace("-", "+", 1) }} {{ "ab" | replace("", ".") }} {{ [[1, 2], 3] }} {{ [1, "x"] | json }}').render({}, {limits}), 'a+b-c .a.b. 1,2,3 [1,"x"]');
+});

@@ -1,4 +1,4 @@
-import {SafeString, stringOf} from './sandbox-values.js';
+import {SafeString, stringOf, TooLongError} from './sandbox-values.js';
 
 // The limits of one sandboxed render and the work it has done so far.
 
@@ -71,6 +71,19 @@ export function checkSize<T>(value: T): T {
 	}
 
 	return value;
+}
+
+/** Turn a TooLongError of the value helpers into the size limit's error. */
+export function sizeLimited<T>(build: () => T): T {
+	try {
+		return build();
+	} catch (error) {
+		if (error instanceof TooLongError) {
+			throw new TemplateLimitError(`produced more than ${state().limits.maxOutputBytes} bytes`, 'maxOutputBytes');
+		}
+
+		throw error;
+	}
 }
 
 /** The escape of the running render, for the escape filters. */

@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
-import {checkSize, currentEscape, currentLimits, tick} from './sandbox-budget.js';
-import {display, isPlainContainer, ownValue, SafeString, stringOf} from './sandbox-values.js';
+import {checkSize, currentEscape, currentLimits, sizeLimited, tick, TemplateLimitError, type TemplateLimits} from './sandbox-budget.js';
+import {boundedJson, display as displayAny, isPlainContainer, ownValue, SafeString, stringOf} from './sandbox-values.js';
 
 /*
  * The filters a sandboxed template may use. nunjucks' own filters read attributes by name through
@@ -14,6 +14,28 @@ import {display, isPlainContainer, ownValue, SafeString, stringOf} from './sandb
 type Filter = (...args: unknown[]) => unknown;
 // nunjucks' own filters, used below only behind checks of their input and arguments.
 const builtin = (new nunjucks.Environment([]) as unknown as {filters: Record<string, Filter>}).filters;
+
+/** A value printed as templates print it, within the size limit. */
+function display(value: unknown): string {
+	return sizeLimited(() => displayAny(value, currentLimits().maxOutputBytes));
+}
+
+function json(value: unknown, spaces?: number): string {
+	return sizeLimited(() => boundedJson(value ?? null, currentLimits().maxOutputBytes, spaces));
+}
+
+/** Text about to be built from parts: refused before it is, when it would pass the size limit. */
+function checkLength(length: number): void {
+	const limit = currentLimits().maxOutputBytes;
+	if (length > limit) {
+		throw new TemplateLimitError(`produced more than ${limit} bytes`, 'maxOutputBytes');
+	}
+}
+
+function joinChecked(parts: string[], separator: string): string {
+	checkLength(parts.reduce((total, part) => total + part.length, 0) + (separator.length * Math.max(0, parts.length - 1)));
+	return parts.join(separator);
+}
 
 /** A filter's input as text: a SafeString stays one, anything else is printed as templates print. */
 function textOf(value: unknown): string | SafeString {
@@ -37,14 +59,15 @@ function listOf(value: unknown): unknown[] {
 }
 
 /** A count or width given to a filter: a whole number up to the limit given. */
-function count(value: unknown, fallback: number, limit: number, what: string): number {
+function count(value: unknown, fallback: number, limit: number, what: string, limitName?: keyof TemplateLimits): number {
 	const number = value === undefined || value === null ? fallback : Number(value);
 	if (!Number.isInteger(number) || number < 0) {
 		throw new Error(`${what} must be a whole number, got ${display(value)}`);
 	}
 
 	if (number > limit) {
-		throw new Error(`${what} ${number} is more than the limit of ${limit}`);
+		const message = `${what} ${number} is more than the limit of ${limit}`;
+		throw limitName ? new TemplateLimitError(message, limitName) : new Error(message);
 	}
 
 	return number;
@@ -88,9 +111,9 @@ type Definition = [parameters: string[], run: Filter];
 
 const definitions: Record<string, Definition> = {
 	abs: [['value'], value => Math.abs(Number(value))],
-	batch: [['value', 'linecount', 'fill_with'], (value, linecount, fill) => builtin['batch']!(listOf(value), count(linecount, 1, currentLimits().maxIterations, 'batch size') || 1, fill)],
+	batch: [['value', 'linecount', 'fill_with'], (value, linecount, fill) => builtin['batch']!(listOf(value), count(linecount, 1, currentLimits().maxIterations, 'batch size', 'maxIterations') || 1, fill)],
 	capitalize: [['value'], value => builtin['capitalize']!(textOf(value))],
-	center: [['value', 'width'], (value, width) => builtin['center']!(textOf(value), count(width, 80, currentLimits().maxOutputBytes, 'center width'))],
+	center: [['value', 'width'], (value, width) => builtin['center']!(textOf(value), count(width, 80, currentLimits().maxOutputBytes, 'center width', 'maxOutputBytes'))],
 	default: [['value', 'default_value', 'boolean'], (value, fallback, boolean) => (boolean ? value || fallback : (value === undefined ? fallback : value))],
 	dictsort: [['value', 'case_sensitive', 'by'], (value, caseSensitive, by) => {
 		if (by !== undefined && by !== 'key' && by !== 'value') {
@@ -100,7 +123,7 @@ const definitions: Record<string, Definition> = {
 		const index = by === 'value' ? 1 : 0;
 		return entries(value).sort((a, b) => compare(a[index], b[index], Boolean(caseSensitive)));
 	}],
-	dump: [['value', 'spaces'], (value, spaces) => JSON.stringify(value, null, count(spaces, 0, 10, 'dump spaces'))],
+	dump: [['value', 'spaces'], (value, spaces) => json(value, count(spaces, 0, 10, 'dump spaces'))],
 	escape: [['value'], value => (value instanceof SafeString ? value : new SafeString(currentEscape()(display(value))))],
 	first: [['value'], value => ownValue(value, '0')],
 	forceescape: [['value'], value => new SafeString(currentEscape()(display(value)))],
@@ -118,16 +141,21 @@ const definitions: Record<string, Definition> = {
 
 		return groups;
 	}],
-	indent: [['value', 'width', 'first'], (value, width, first) => builtin['indent']!(textOf(value), count(width, 4, currentLimits().maxOutputBytes, 'indent width'), first)],
+	indent: [['value', 'width', 'first'], (value, width, first) => {
+		const text = textOf(value);
+		const spaces = count(width, 4, currentLimits().maxOutputBytes, 'indent width', 'maxOutputBytes');
+		checkLength(stringOf(text).length + (spaces * stringOf(text).split('\n').length));
+		return builtin['indent']!(text, spaces, first);
+	}],
 	int: [['value', 'default', 'base'], (value, fallback, base) => {
 		const number = Number.parseInt(display(value), count(base, 10, 36, 'int base'));
 		return Number.isNaN(number) ? fallback : number;
 	}],
 	join: [['value', 'delimiter', 'attribute'], (value, delimiter, name) => {
 		const items = listOf(value).map(item => (name === undefined || name === null ? item : attribute(item, name)));
-		return items.map(item => display(item)).join(display(delimiter ?? ''));
+		return joinChecked(items.map(item => display(item)), display(delimiter ?? ''));
 	}],
-	json: [['value'], value => new SafeString(JSON.stringify(value ?? null))],
+	json: [['value'], value => new SafeString(json(value))],
 	last: [['value'], value => {
 		const items = listOf(value);
 		return ownValue(items, String(items.length - 1));
@@ -149,14 +177,23 @@ const definitions: Record<string, Definition> = {
 			throw new Error('replace takes text to look for');
 		}
 
-		return builtin['replace']!(textOf(value), String(old), display(replacement), maxCount === undefined ? undefined : count(maxCount, 0, Number.MAX_SAFE_INTEGER, 'replace count'));
+		// As nunjucks: an empty text to look for puts the replacement around every character.
+		const text = stringOf(textOf(value));
+		const find = String(old);
+		let parts = find === '' ? ['', ...text, ''] : text.split(find);
+		const most = maxCount === undefined || maxCount === null || find === '' ? undefined : count(maxCount, 0, Number.MAX_SAFE_INTEGER, 'replace count');
+		if (most !== undefined && parts.length - 1 > most) {
+			parts = [...parts.slice(0, most), parts.slice(most).join(find)];
+		}
+
+		return copySafeness(value, joinChecked(parts, display(replacement)));
 	}],
 	reverse: [['value'], value => (Array.isArray(value) ? [...value].reverse() : copySafeness(value, [...stringOf(textOf(value))].reverse().join('')))],
 	round: [['value', 'precision', 'method'], (value, precision, method) => builtin['round']!(Number(value), count(precision, 0, 100, 'round precision'), method)],
 	safe: [['value'], value => (value instanceof SafeString ? value : new SafeString(display(value)))],
 	select: [['value', 'test', 'argument'], (value, test, argument) => listOf(value).filter(item => runTest(test, item, argument))],
 	selectattr: [['value', 'attribute'], (value, name) => listOf(value).filter(item => Boolean(attribute(item, name)))],
-	slice: [['value', 'slices', 'fill_with'], (value, slices, fill) => builtin['slice']!(listOf(value), count(slices, 1, currentLimits().maxIterations, 'slice count') || 1, fill)],
+	slice: [['value', 'slices', 'fill_with'], (value, slices, fill) => builtin['slice']!(listOf(value), count(slices, 1, currentLimits().maxIterations, 'slice count', 'maxIterations') || 1, fill)],
 	sort: [['value', 'reverse', 'case_sensitive', 'attribute'], (value, reverse, caseSensitive, name) => {
 		const key = (item: unknown) => (name === undefined || name === null ? item : attribute(item, name));
 		const sorted = [...listOf(value)].sort((a, b) => compare(key(a), key(b), Boolean(caseSensitive)));

@@ -48,11 +48,17 @@ export function ownValue(object: unknown, name: string): unknown {
 	return typeof value === 'function' ? undefined : value;
 }
 
+/** A text longer than this is refused while it is built; thrown by display() and boundedJson(). */
+export class TooLongError extends Error {
+	override name = 'TooLongError';
+}
+
 /**
  * A value as a template prints it, without calling any method of the value: arrays as their
  * items joined by commas (as JavaScript does), objects as `[object Object]`, functions as nothing.
+ * Nested arrays can describe more text than memory holds: past `limit` characters it throws.
  */
-export function display(value: unknown): string {
+export function display(value: unknown, limit = Number.POSITIVE_INFINITY): string {
 	switch (typeof value) {
 		case 'string': {
 			return value;
@@ -73,13 +79,42 @@ export function display(value: unknown): string {
 				return stringOf(value);
 			}
 
-			return Array.isArray(value) ? value.map(item => display(item)).join(',') : '[object Object]';
+			return Array.isArray(value) ? joinItems(value, limit) : '[object Object]';
 		}
 
 		default: {
 			return '';
 		}
 	}
+}
+
+function joinItems(items: unknown[], limit: number): string {
+	const parts: string[] = [];
+	let length = 0;
+	for (const item of items) {
+		const part = display(item, limit - length);
+		length += part.length + 1;
+		if (length > limit + 1) {
+			throw new TooLongError(`text longer than ${limit}`);
+		}
+
+		parts.push(part);
+	}
+
+	return parts.join(',');
+}
+
+/** JSON.stringify that stops past `limit` characters (data can share parts and describe far more). */
+export function boundedJson(value: unknown, limit: number, spaces?: number): string {
+	let length = 0;
+	return JSON.stringify(value, (key, item: unknown) => {
+		length += key.length + (typeof item === 'string' ? item.length : 4);
+		if (length > limit) {
+			throw new TooLongError(`text longer than ${limit}`);
+		}
+
+		return item;
+	}, spaces);
 }
 
 /**

@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
 import {safeFilters, tests} from './sandbox-filters.js';
-import {beginRender, checkSize, currentEscape, currentLimits, defaultTemplateLimits, iterate, tick, TemplateLimitError, type TemplateLimits} from './sandbox-budget.js';
+import {beginRender, checkSize, sizeLimited, currentEscape, currentLimits, defaultTemplateLimits, iterate, tick, TemplateLimitError, type TemplateLimits} from './sandbox-budget.js';
 import {display, isPlainContainer, ownValue, SafeString, stringOf, toPlainData} from './sandbox-values.js';
 
 export {defaultTemplateLimits, TemplateLimitError, type TemplateLimits} from './sandbox-budget.js';
@@ -189,7 +189,7 @@ const sandboxRuntime = {
 			return checkSize(value);
 		}
 
-		const text = checkSize(display(value));
+		const text = checkSize(sizeLimited(() => display(value, currentLimits().maxOutputBytes)));
 		return autoescape ? currentEscape()(text) : text;
 	},
 	fromIterator(value: unknown): unknown {
