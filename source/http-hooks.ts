@@ -29,7 +29,7 @@ export class HttpHooks {
 		// The programs open the handle without loading app code: serializer names are checked by shape only.
 		{loadSerializers = true}: {loadSerializers?: boolean} = {},
 	) {
-		this.hooks = new HookStore(sequelize, models, {registered: options.serializers, modules: options.serializerModules, load: loadSerializers});
+		this.hooks = new HookStore(sequelize, models, {registered: options.serializers, modules: options.serializerModules, load: loadSerializers}, options.templateLimits);
 	}
 
 	/** True when this process turns model events into callbacks (not shut down, not a tool). */

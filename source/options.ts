@@ -1,6 +1,7 @@
 import {HttpHooksError, quote} from './errors.js';
 import path from 'node:path';
 import type {SerializerClass, SerializerModules} from './payload/serializer.js';
+import {defaultTemplateLimits, type TemplateLimits} from './payload/sandbox.js';
 import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
 export type Logger = {warn(message: string): void};
@@ -24,9 +25,17 @@ export type HttpHooksOptions = {
 	logger?: Logger;
 	/** How callbacks are sent: timeout, attempts, retry schedule, lease, concurrency… (see DeliveryOptions). */
 	delivery?: DeliveryOptions;
+	/** The largest payload (rendered template or serializer output), in bytes; default 1 MiB. */
+	maxPayloadBytes?: number;
+	/** The longest one template render may take, in ms; default 100. */
+	templateTimeoutMs?: number;
+	/** Loop iterations and macro calls in one template render (and the longest range()); default 100000. */
+	templateMaxIterations?: number;
 };
 
-export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery' | 'serializerModules'>> & {serializerModules: SerializerModules | null; delivery: DeliverySettings; warn(message: string, error?: unknown): void};
+type TemplateLimitOptions = 'maxPayloadBytes' | 'templateTimeoutMs' | 'templateMaxIterations';
+
+export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery' | 'serializerModules' | TemplateLimitOptions>> & {serializerModules: SerializerModules | null; delivery: DeliverySettings; templateLimits: TemplateLimits; warn(message: string, error?: unknown): void};
 
 function checkSerializerModules(value: SerializerModules | null | undefined): SerializerModules | null {
 	if (value === undefined || value === null) {
@@ -39,6 +48,29 @@ function checkSerializerModules(value: SerializerModules | null | undefined): Se
 	}
 
 	return {directory: path.resolve(directory)};
+}
+
+/** A whole number of at least 1 for a limit option, or its default. */
+function limitOption(options: HttpHooksOptions, name: TemplateLimitOptions, fallback: number): number {
+	const value = options[name];
+	if (value === undefined) {
+		return fallback;
+	}
+
+	if (!Number.isSafeInteger(value) || value < 1) {
+		throw new HttpHooksError(`Option ${name} ${quote(value)} is not a whole number of at least 1`);
+	}
+
+	return value;
+}
+
+/** The limits every template render and payload of this process keeps. */
+export function resolveTemplateLimits(options: HttpHooksOptions = {}): TemplateLimits {
+	return {
+		maxOutputBytes: limitOption(options, 'maxPayloadBytes', defaultTemplateLimits.maxOutputBytes),
+		timeoutMs: limitOption(options, 'templateTimeoutMs', defaultTemplateLimits.timeoutMs),
+		maxIterations: limitOption(options, 'templateMaxIterations', defaultTemplateLimits.maxIterations),
+	};
 }
 
 /** Read a boolean environment variable; anything but the usual words is an error naming it. */
@@ -71,6 +103,7 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 		reloadIntervalMs: options.reloadIntervalMs ?? 1000,
 		sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs ?? 5000,
 		delivery: resolveDeliverySettings(options.delivery),
+		templateLimits: resolveTemplateLimits(options),
 		warn(message, error) {
 			const reason = error instanceof Error ? `: ${error.message}` : '';
 			logger.warn(`[sequelize-http-hooks] ${message}${reason}`);

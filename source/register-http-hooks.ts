@@ -21,7 +21,7 @@ export async function registerHttpHooks(sequelize: Sequelize, options: HttpHooks
 		return new HttpHooks(sequelize, models, resolved);
 	}
 
-	const cache = new HookCache(models, {registered: resolved.serializers, modules: resolved.serializerModules, load: true});
+	const cache = new HookCache(models, {registered: resolved.serializers, modules: resolved.serializerModules, load: true}, resolved.templateLimits);
 	await cache.reload();
 	const settings = {raiseExceptions: resolved.raiseExceptions, ownModels: new Set(Object.values(models).map(model => model.name)), warn: resolved.warn};
 	const fire = firer(sequelize, cache, settings);

@@ -1,5 +1,6 @@
 import {parseHeaders} from '../headers.js';
 import {compileHeaders, type CompiledHeaders} from '../payload/header-template.js';
+import {defaultTemplateLimits, type TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
 import {resolveSerializer, type Serialize, type SerializerSources} from '../payload/serializer.js';
 
@@ -31,19 +32,21 @@ export type CompiledHook = {
 	instancePaths: string[][];
 	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
 	problem?: Error;
+	/** The limits its renders and payloads keep. */
+	limits: TemplateLimits;
 };
 
-export async function compileHook(definition: HookDefinition, serializers: SerializerSources): Promise<CompiledHook> {
-	const compiled: CompiledHook = {definition, instancePaths: []};
+export async function compileHook(definition: HookDefinition, serializers: SerializerSources, limits: TemplateLimits = defaultTemplateLimits): Promise<CompiledHook> {
+	const compiled: CompiledHook = {definition, instancePaths: [], limits};
 	try {
 		if (isTemplate(definition.headers)) {
-			compiled.headerTemplate = compileHeaders(definition.headers);
+			compiled.headerTemplate = compileHeaders(definition.headers, limits);
 		} else {
 			compiled.headers = parseHeaders(definition.headers);
 		}
 
 		if (definition.payloadTemplate) {
-			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType);
+			compiled.template = compileTemplate(definition.payloadTemplate, definition.contentType, undefined, limits);
 		} else if (definition.serializerClass) {
 			compiled.serialize = await resolveSerializer(definition.serializerClass, {...serializers, load: true});
 		}

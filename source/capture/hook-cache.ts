@@ -1,4 +1,5 @@
 import type {HttpHooksModels} from '../store/models.js';
+import type {TemplateLimits} from '../payload/sandbox.js';
 import type {SerializerSources} from '../payload/serializer.js';
 import {compileHook, type CompiledHook, type HookDefinition} from './compile-hook.js';
 
@@ -13,7 +14,7 @@ export class HookCache {
 	#byModel = new Map<string, Map<string, CompiledHook[]>>();
 	#compiled = new Map<number, {stamp: number; hook: CompiledHook}>();
 
-	constructor(private readonly models: HttpHooksModels, private readonly serializers: SerializerSources) {}
+	constructor(private readonly models: HttpHooksModels, private readonly serializers: SerializerSources, private readonly templateLimits?: TemplateLimits) {}
 
 	hasModel(model: string): boolean {
 		return this.#byModel.has(model);
@@ -56,7 +57,7 @@ export class HookCache {
 			const previous = this.#compiled.get(row.id);
 			const hook = previous?.stamp === stamp && sameSignals(previous.hook.definition.signals, definition.signals)
 				? previous.hook
-				: await compileHook(definition, this.serializers);
+				: await compileHook(definition, this.serializers, this.templateLimits);
 			compiled.set(row.id, {stamp, hook});
 			const bySignal = byModel.get(definition.model) ?? new Map<string, CompiledHook[]>();
 			byModel.set(definition.model, bySignal);

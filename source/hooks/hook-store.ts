@@ -1,5 +1,6 @@
 import type {Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError, InvalidHookError, InvalidSignalError, quote} from '../errors.js';
+import type {TemplateLimits} from '../payload/sandbox.js';
 import type {SerializerSources} from '../payload/serializer.js';
 import {readCatalog} from '../store/model-catalog.js';
 import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
@@ -50,6 +51,7 @@ export class HookStore {
 		private readonly sequelize: Sequelize,
 		private readonly models: HttpHooksModels,
 		private readonly serializers: SerializerSources,
+		private readonly templateLimits?: TemplateLimits,
 	) {}
 
 	async validationContext(): Promise<ValidationContext> {
@@ -58,6 +60,7 @@ export class HookStore {
 			catalog: await readCatalog(this.models, this.sequelize),
 			signalNames: new Set(signals.map(signal => signal.name)),
 			serializers: this.serializers,
+			templateLimits: this.templateLimits,
 		};
 	}
 

@@ -4,6 +4,7 @@ import {compileHeaders} from '../payload/header-template.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
 import {resolveSerializer, type SerializerSources} from '../payload/serializer.js';
+import type {TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
@@ -45,6 +46,8 @@ export type ValidationContext = {
 	catalog: Map<string, ModelDescription>;
 	signalNames: Set<string>;
 	serializers: SerializerSources;
+	/** Limits of the sample render; the defaults when not given. */
+	templateLimits?: TemplateLimits;
 };
 
 function blankToNull(value: string | null | undefined): string | null {
@@ -194,7 +197,7 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	const headers = input.headers ?? '';
 	await field('headers', () => {
 		if (isTemplate(headers)) {
-			const template = compileHeaders(headers);
+			const template = compileHeaders(headers, context.templateLimits);
 			checkInstancePaths(template.instancePaths, model, context.catalog);
 			template.render(sample);
 		} else {
@@ -205,7 +208,7 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	const payloadTemplate = await field('payloadTemplate', () => {
 		const source = blankToNull(input.payloadTemplate);
 		if (source !== null) {
-			const template = compileTemplate(source, contentType);
+			const template = compileTemplate(source, contentType, undefined, context.templateLimits);
 			checkInstancePaths(template.instancePaths, model, context.catalog);
 			validatePayload(template.render(sample), contentType);
 		}

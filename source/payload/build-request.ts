@@ -1,6 +1,7 @@
 import type {Model, ModelStatic, Transaction} from 'sequelize';
 import type {CompiledHook} from '../capture/compile-hook.js';
 import {loadInstanceData, plainData, type PlainData} from './instance-data.js';
+import {checkPayloadSize} from './template.js';
 import {validatePayload} from './validate-payload.js';
 
 /** One firing of a signal on one instance. */
@@ -82,6 +83,7 @@ export async function buildRequest(hook: CompiledHook, firing: Firing): Promise<
 		payload = JSON.stringify(defaultPayload(firing, plainData(firing.instance)));
 	}
 
+	checkPayloadSize(payload, hook.limits);
 	// The default payload and serializers give JSON: said so when the hook names no content type.
 	const contentType = hook.definition.contentType ?? (hook.template ? null : 'application/json');
 	validatePayload(payload, contentType);

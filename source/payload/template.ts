@@ -1,6 +1,6 @@
-import nunjucks from 'nunjucks';
-import {InvalidPayloadError, quote} from '../errors.js';
-import {escapeFor, type Escape} from './escape.js';
+import {InvalidPayloadError} from '../errors.js';
+import {escapeFor} from './escape.js';
+import {compileSandboxed, defaultTemplateLimits, SandboxSyntaxError, TemplateLimitError, type AstNode, type SandboxTemplate, type TemplateLimits} from './sandbox.js';
 
 export type CompiledTemplate = {
 	/** The paths under `instance` that the template reads, such as `['owner', 'name']`. */
@@ -8,14 +8,8 @@ export type CompiledTemplate = {
 	render(context: Record<string, unknown>): string;
 };
 
-// Names that lead from plain data to functions and prototypes: a template may not look them up.
-const forbidden = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-
-const environment = new nunjucks.Environment(null, {autoescape: true, throwOnUndefined: false});
-// `| json` writes any value as JSON, never escaped again.
-environment.addFilter('json', (value: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(value ?? null)));
-
-type AstNode = {typename: string; fields?: string[]; children?: AstNode[]; value?: unknown; target?: AstNode; val?: AstNode; [key: string]: unknown};
+// The option that changes each limit, named in the error.
+const limitOptions: Record<keyof TemplateLimits, string> = {timeoutMs: 'templateTimeoutMs', maxIterations: 'templateMaxIterations', maxOutputBytes: 'maxPayloadBytes'};
 
 function walk(node: unknown, visit: (node: AstNode) => void): void {
 	if (!node || typeof node !== 'object') {
@@ -38,33 +32,21 @@ function instancePath(node: AstNode): string[] | undefined {
 	const path: string[] = [];
 	let current: AstNode | undefined = node;
 	while (current?.typename === 'LookupVal') {
-		const key = current.val?.value;
+		const key = (current['val'] as AstNode | undefined)?.value;
 		if (typeof key !== 'string') {
 			return undefined;
 		}
 
 		path.unshift(key);
-		current = current.target;
+		current = current['target'] as AstNode | undefined;
 	}
 
 	return current?.typename === 'Symbol' && current.value === 'instance' ? path : undefined;
 }
 
-function inspect(source: string, label: string): string[][] {
-	let ast: unknown;
-	try {
-		ast = (nunjucks as unknown as {parser: {parse(source: string, extensions: unknown[], options: object): unknown}}).parser.parse(source, [], {});
-	} catch (error) {
-		throw new InvalidPayloadError(`${label} does not compile: ${(error as Error).message}`, {cause: error});
-	}
-
+function instancePaths(ast: AstNode): string[][] {
 	const paths = new Map<string, string[]>();
 	walk(ast, node => {
-		const name = node.typename === 'LookupVal' ? node.val?.value : (node.typename === 'Symbol' ? node.value : undefined);
-		if (typeof name === 'string' && forbidden.has(name)) {
-			throw new InvalidPayloadError(`${label} may not use ${quote(name)}: templates see data only`);
-		}
-
 		if (node.typename === 'LookupVal') {
 			const path = instancePath(node);
 			if (path && path.length > 0) {
@@ -75,42 +57,41 @@ function inspect(source: string, label: string): string[][] {
 	return [...paths.values()];
 }
 
-const lib = nunjucks.lib as unknown as {escape: Escape};
-type MemberLookup = (object: unknown, key: unknown) => unknown;
-const runtime = nunjucks.runtime as unknown as {memberLookup: MemberLookup};
-const memberLookup = runtime.memberLookup;
-// A key computed at render time (`instance[name]`) is checked too, not only literal names.
-const guardedLookup: MemberLookup = (object, key) => forbidden.has(String(key)) ? undefined : memberLookup(object, key);
+/** The library's error for a sandbox error, naming the template and, for a limit, its option. */
+function payloadError(error: unknown, label: string, doing: string): InvalidPayloadError {
+	if (error instanceof TemplateLimitError) {
+		return new InvalidPayloadError(`${label} ${error.message} (option ${limitOptions[error.limit]})`, {cause: error});
+	}
+
+	if (error instanceof SandboxSyntaxError) {
+		return new InvalidPayloadError(`${label} ${error.message}`, {cause: error});
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return new InvalidPayloadError(`${label} ${doing}: ${message.replace(/^\(unknown path\)\s*/, '')}`, {cause: error});
+}
 
 /**
- * Compile a nunjucks template once. Output is escaped for the content type: nunjucks' own
- * autoescape calls `lib.escape`, which is swapped for the content type's escape during the
- * (synchronous) render, so `| safe`, `| json` and `| escape` keep their usual meaning. Member
- * lookups are guarded the same way, so a computed key cannot reach a prototype either.
+ * Compile a nunjucks template once, for the sandbox (see sandbox.ts). `{{ value }}` output is
+ * escaped for the content type; `| safe`, `| json` and `| escape` keep their usual meaning.
+ * Each render is bounded by `limits`.
  */
-export function compileTemplate(source: string, contentType: string | null, label = 'Payload template'): CompiledTemplate {
-	const instancePaths = inspect(source, label);
-	let template: nunjucks.Template;
+export function compileTemplate(source: string, contentType: string | null, label = 'Payload template', limits: TemplateLimits = defaultTemplateLimits): CompiledTemplate {
+	let template: SandboxTemplate;
 	try {
-		template = new nunjucks.Template(source, environment, undefined, true);
+		template = compileSandboxed(source);
 	} catch (error) {
-		throw new InvalidPayloadError(`${label} does not compile: ${(error as Error).message}`, {cause: error});
+		throw payloadError(error, label, 'does not compile');
 	}
 
 	const escape = escapeFor(contentType) ?? ((text: string) => text);
 	return {
-		instancePaths,
+		instancePaths: instancePaths(template.ast),
 		render(context) {
-			const original = lib.escape;
-			lib.escape = escape;
-			runtime.memberLookup = guardedLookup;
 			try {
-				return template.render(context);
+				return template.render(context, {escape, limits});
 			} catch (error) {
-				throw new InvalidPayloadError(`${label} failed to render: ${(error as Error).message.replace(/^\(unknown path\)\s*/, '')}`, {cause: error});
-			} finally {
-				lib.escape = original;
-				runtime.memberLookup = memberLookup;
+				throw payloadError(error, label, 'failed to render');
 			}
 		},
 	};
@@ -119,4 +100,11 @@ export function compileTemplate(source: string, contentType: string | null, labe
 /** True when text holds template syntax and so must be rendered (used for header text). */
 export function isTemplate(text: string): boolean {
 	return text.includes('{{') || text.includes('{%');
+}
+
+/** A serializer's output (or any payload built without a template) may not pass the size limit either. */
+export function checkPayloadSize(payload: string, limits: TemplateLimits = defaultTemplateLimits): void {
+	if (payload.length > limits.maxOutputBytes || Buffer.byteLength(payload) > limits.maxOutputBytes) {
+		throw new InvalidPayloadError(`Payload is larger than ${limits.maxOutputBytes} bytes (option maxPayloadBytes)`);
+	}
 }
