@@ -178,7 +178,7 @@ dialectTest('templates have limits: a hook whose sample render passes one is ref
 	await t.throwsAsync(httpHooks.createHook({...base, payloadTemplate: '{% for i in range(200) %}0123456789{% endfor %}'}), {name: 'InvalidPayloadError', message: /more than 1000 bytes \(option maxPayloadBytes\)/});
 	await t.throwsAsync(httpHooks.createHook({...base, payloadTemplate: '{% set s = "ab" %}{% for i in range(64) %}{% set s = s ~ s %}{% endfor %}{{ s | length }}'}), {name: 'InvalidPayloadError', message: /more than 1000 bytes/});
 	await t.throwsAsync(httpHooks.createHook({...base, payloadTemplate: '{{ "x" | center(100000000) }}'}), {name: 'InvalidPayloadError', message: /center width 100000000 is more than the limit of 1000/});
-	await t.throwsAsync(httpHooks.createHook({...base, payloadTemplate: 'ok', headers: `X-Loop: ${tenToTheTen}`}), {name: 'InvalidPayloadError', message: /^Header template .*templateMaxIterations/});
+	await t.throwsAsync(httpHooks.createHook({...base, payloadTemplate: 'ok', headers: `X-Loop: ${tenToTheTen}`}), {name: 'InvalidPayloadError', message: /^Header "X-Loop" template .*templateMaxIterations/});
 	t.is((await httpHooks.listHooks()).length, 0);
 	await httpHooks.close();
 });
@@ -216,7 +216,7 @@ dialectTest('past a limit at run time, the write goes on and the callback is an 
 	const details = Object.fromEntries((await callbacksOf(httpHooks)).map(callback => [callback.hookName, `${callback.status}: ${callback.statusDetails}`]));
 	t.regex(details['range']!, /^error: InvalidPayloadError: Payload template asked range\(\) for 10000 numbers, more than 5000 \(option templateMaxIterations\)/);
 	t.regex(details['size']!, /^error: InvalidPayloadError: Payload template produced more than 400 bytes \(option maxPayloadBytes\)/);
-	t.regex(details['header']!, /^error: InvalidPayloadError: Header template produced more than 400 bytes/);
+	t.regex(details['header']!, /^error: InvalidPayloadError: Header "X-Name" template produced more than 400 bytes/);
 	t.regex(details['serializer']!, /^error: InvalidPayloadError: Payload is larger than 400 bytes \(option maxPayloadBytes\)/);
 	t.regex(details['forced']!, /^error: InvalidPayloadError: Payload template .*templateMaxIterations/);
 	await httpHooks.close();
