@@ -1,5 +1,6 @@
 import {HttpHooksError, quote} from './errors.js';
 import type {SerializerClass} from './payload/serializer.js';
+import {checkInteger, ranges} from './numbers.js';
 import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
 export type Logger = {warn(message: string): void};
@@ -51,8 +52,8 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 		raiseExceptions: options.raiseExceptions ?? envFlag('HTTP_HOOKS_RAISE_EXCEPTIONS') ?? false,
 		shutDown: options.shutDown ?? envFlag('HTTP_HOOKS_SHUT_DOWN') ?? false,
 		migrate: options.migrate ?? true,
-		reloadIntervalMs: options.reloadIntervalMs ?? 1000,
-		sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs ?? 5000,
+		reloadIntervalMs: checkInteger('reloadIntervalMs', options.reloadIntervalMs ?? 1000, ranges.reloadIntervalMs),
+		sqliteBusyTimeoutMs: checkInteger('sqliteBusyTimeoutMs', options.sqliteBusyTimeoutMs ?? 5000, ranges.sqliteBusyTimeoutMs),
 		delivery: resolveDeliverySettings(options.delivery),
 		warn(message, error) {
 			const reason = error instanceof Error ? `: ${error.message}` : '';
