@@ -6,7 +6,7 @@ import meow from 'meow';
 import {HttpHooksError} from '../source/errors.js';
 import {exitCodes, UsageError, type Command, type Io} from './command.js';
 import {commands} from './commands/index.js';
-import {DatabaseUnavailableError} from './database.js';
+import {DatabaseUnavailableError, unwritableDatabase} from './database.js';
 
 function globalHelp(): string {
 	const width = Math.max(...commands.map(command => command.name.length));
@@ -137,6 +137,12 @@ async function main(): Promise<number> {
 		if (error instanceof HttpHooksError) {
 			process.stderr.write(`${error.name}: ${error.message}\n`);
 			return exitCodes.failure;
+		}
+
+		const unwritable = unwritableDatabase(error, (cli.flags as Record<string, unknown>)['databaseUrl'] as string | undefined);
+		if (unwritable) {
+			process.stderr.write(`${unwritable.message}\n`);
+			return exitCodes.unavailable;
 		}
 
 		throw error;

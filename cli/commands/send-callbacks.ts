@@ -2,7 +2,7 @@ import {ConnectionError} from 'sequelize';
 import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
-import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
+import {databaseFlag, DatabaseUnavailableError, openHttpHooks, unwritableDatabase} from '../database.js';
 import {ranges} from '../../source/numbers.js';
 import {integerFlag, optionalIntegerFlag, rangeText} from '../flag-values.js';
 
@@ -152,6 +152,11 @@ export const sendCallbacksCommand: Command = {
 		try {
 			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
 		} catch (error) {
+			const unwritable = unwritableDatabase(error, flags['databaseUrl'] as string | undefined);
+			if (unwritable) {
+				throw unwritable;
+			}
+
 			if (isUnavailable(error)) {
 				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}`);
 			}
