@@ -57,8 +57,8 @@ test('list-callbacks: a bad status or number is a usage error naming the value',
 	]);
 	t.deepEqual([status.code, limit.code, hookId.code], [2, 2, 2]);
 	t.true(status.stderr.startsWith('Status "failed" is not one of waiting, sending, sent, error\n'), status.stderr);
-	t.true(limit.stderr.startsWith('--limit "0" is not a positive integer\n'), limit.stderr);
-	t.true(hookId.stderr.startsWith('--hook-id "pets" is not a positive integer\n'), hookId.stderr);
+	t.true(limit.stderr.startsWith('--limit must be a whole number from 1 to 100000, got "0"\n'), limit.stderr);
+	t.true(hookId.stderr.startsWith('--hook-id must be a whole number from 1 to 9007199254740991, got "pets"\n'), hookId.stderr);
 });
 
 test('an unreachable or unusable database: exit 3, one line, no stack trace', async t => {
