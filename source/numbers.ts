@@ -52,7 +52,7 @@ export class InvalidNumberError extends HttpHooksError {}
 
 function rangeError(name: string, value: unknown, {min, max}: IntegerRange): InvalidNumberError {
 	// Numbers shown as written (NaN, Infinity, 1e+21), which JSON would turn into null or reshape.
-	const shown = typeof value === 'number' ? String(value) : value;
+	const shown = typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
 	return new InvalidNumberError(`${name} must be a whole number from ${min} to ${max}, got ${quote(shown)}`);
 }
 

@@ -17,7 +17,13 @@ function callbackIds(flag: unknown, input: string[]): number[] | undefined {
 		return undefined;
 	}
 
-	return [...given, ...input].flatMap(item => item.split(',')).filter(item => item.trim() !== '').map(id => integerFlag('--callback', id.trim(), ranges.id));
+	const ids = [...given, ...input].flatMap(item => item.split(',')).filter(item => item.trim() !== '');
+	if (ids.length === 0) {
+		// `--callback ''`: named, but no id; refused like any other bad id.
+		return [integerFlag('--callback', given.join(' '), ranges.id)];
+	}
+
+	return ids.map(id => integerFlag('--callback', id.trim(), ranges.id));
 }
 
 /** A range of milliseconds as whole seconds, for the flags given in seconds. */
