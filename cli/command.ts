@@ -37,6 +37,8 @@ export type Command = {
 	help: string;
 	examples: string[];
 	flags: Record<string, FlagSpec>;
+	/** True when the command reads positional arguments; for any other, one is a usage error. */
+	takesArguments?: boolean;
 	run(input: string[], flags: Record<string, unknown>, io: Io): Promise<number>;
 };
 

@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import type {Sequelize} from 'sequelize';
 import type {FlagSpec} from './command.js';
 import {connectHttpHooks, type HttpHooks} from '../source/index.js';
@@ -18,6 +18,12 @@ export const databaseFlag: Record<string, FlagSpec> = {
  */
 export async function openConnection(databaseUrl: string | undefined): Promise<{sequelize: Sequelize; url: string}> {
 	const url = databaseUrlFrom(databaseUrl);
+	const file = safely(() => sqliteFile(url));
+	// SQLite cannot open a directory, and the driver then never settles: say so before trying.
+	if (file !== undefined && safely(() => statSync(file).isDirectory())) {
+		throw new DatabaseUnavailableError(`The database path ${file} is a directory, not a SQLite file: give the file's path with --database-url`);
+	}
+
 	let sequelize: Sequelize;
 	try {
 		sequelize = openDatabase(url);
@@ -57,6 +63,24 @@ export async function openHttpHooks(databaseUrl: string | undefined): Promise<{h
 		await sequelize.close().catch(() => undefined);
 		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${withoutUrl(describe(error), url)}`);
 	}
+}
+
+// Driver codes meaning the SQLite file (or its directory, where the journal goes) cannot be written.
+const notWritable = new Set(['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * The one-line DatabaseUnavailableError for an error that says the SQLite database cannot be
+ * written (a read-only file or directory, an immutable file); undefined for any other error.
+ */
+export function unwritableDatabase(error: unknown, databaseUrl: string | undefined): DatabaseUnavailableError | undefined {
+	const {original, parent} = error as {original?: {code?: string}; parent?: {code?: string}};
+	const code = original?.code ?? parent?.code ?? (error as {code?: string} | undefined)?.code;
+	const file = safely(() => sqliteFile(databaseUrlFrom(databaseUrl)));
+	if (file === undefined || code === undefined || !(notWritable.has(code) || code.startsWith('SQLITE_READONLY'))) {
+		return undefined;
+	}
+
+	return new DatabaseUnavailableError(`Cannot write the database file ${file} (${code}): the file and its directory must be writable by this user`);
 }
 
 /** A value, or undefined when working it out fails (openConnection then reports the bad URL). */

@@ -1,23 +1,24 @@
+import {InvalidNumberError, parseInteger, type IntegerRange} from '../source/numbers.js';
 import {UsageError} from './command.js';
 
-/** A flag that must be a whole number within bounds, or a usage error naming flag and value. */
-export function wholeNumber(flag: string, value: unknown, minimum = 1, maximum = Number.MAX_SAFE_INTEGER): number {
-	const text = String(value).trim();
-	const number = Number(text);
-	if (!/^\d+$/.test(text) || number < minimum || number > maximum) {
-		throw new UsageError(`${flag} must be a whole number from ${minimum}${maximum < Number.MAX_SAFE_INTEGER ? ` to ${maximum}` : ' up'}, got ${JSON.stringify(value)}`);
+/**
+ * A flag or argument that must be a whole number, written as plain digits, within `range`; else
+ * a usage error in the library's one wording: `--limit must be a whole number from 1 to 100000, got "0"`.
+ */
+export function integerFlag(name: string, value: unknown, range: IntegerRange): number {
+	try {
+		return parseInteger(name, value, range);
+	} catch (error) {
+		throw error instanceof InvalidNumberError ? new UsageError(error.message) : error;
 	}
-
-	return number;
 }
 
-/** A flag given in seconds (fractions allowed), as milliseconds. */
-export function seconds(flag: string, value: unknown, minimum: number): number {
-	const text = String(value).trim();
-	const number = Number(text);
-	if (text === '' || !Number.isFinite(number) || number < minimum) {
-		throw new UsageError(`${flag} must be a number of seconds, at least ${minimum}, got ${JSON.stringify(value)}`);
-	}
+/** An optional integer flag: undefined when not given. */
+export function optionalIntegerFlag(name: string, value: unknown, range: IntegerRange): number | undefined {
+	return value === undefined ? undefined : integerFlag(name, value, range);
+}
 
-	return Math.round(number * 1000);
+/** `from 1 to 1000`, for help lines. */
+export function rangeText({min, max}: IntegerRange): string {
+	return `${min} to ${max}`;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+import {existsSync, readFileSync} from 'node:fs';
 import process from 'node:process';
+import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import {HttpHooksError} from '../source/errors.js';
 import {exitCodes, UsageError, type Command, type Io} from './command.js';
 import {commands} from './commands/index.js';
-import {DatabaseUnavailableError} from './database.js';
+import {DatabaseUnavailableError, unwritableDatabase} from './database.js';
 import {safeText} from './safe-text.js';
 
 function globalHelp(): string {
@@ -16,8 +18,10 @@ function globalHelp(): string {
 		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}`),
 		'',
 		'Every command takes --database-url URL (else DATABASE_URL, else ./http-hooks.sqlite)',
-		'and --help. Exit codes: 0 ok, 1 the command\'s failure outcome, 2 usage, 3 database unavailable',
-		'(monitor-callbacks uses the monitoring-plugin codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).',
+		'and --help; `hooks --version` (or -v, version) prints the version.',
+		'Exit codes: 0 ok, 1 the command\'s failure outcome, 2 usage (an unknown flag, a bad value,',
+		'a surplus argument), 3 database unavailable (unreachable, not migrated, a directory, read-only);',
+		'monitor-callbacks uses the monitoring-plugin codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
 		'',
 		'Run `hooks <command> --help` for the flags and examples of one command.',
 	].join('\n');
@@ -47,6 +51,24 @@ function printError(message: string): void {
 	process.stderr.write(`${safeText(message, {lines: true})}\n`);
 }
 
+/**
+ * The version in the package's package.json: one directory up from cli/ when run from source,
+ * two from dist/cli/ when built.
+ */
+function packageVersion(): string {
+	for (const candidate of ['../package.json', '../../package.json']) {
+		const file = fileURLToPath(new URL(candidate, import.meta.url));
+		if (existsSync(file)) {
+			const manifest = JSON.parse(readFileSync(file, 'utf8')) as {name?: string; version?: string};
+			if (manifest.name === 'sequelize-http-hooks' && manifest.version) {
+				return manifest.version;
+			}
+		}
+	}
+
+	return 'unknown';
+}
+
 function usageError(message: string): never {
 	printError(message);
 	process.exit(exitCodes.usage);
@@ -59,9 +81,8 @@ async function main(): Promise<number> {
 		return name === undefined ? exitCodes.usage : exitCodes.ok;
 	}
 
-	if (name === '--version') {
-		const {createRequire} = await import('node:module');
-		process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as {version: string}).version}\n`);
+	if (name === '--version' || name === '-v' || name === 'version') {
+		process.stdout.write(`${packageVersion()}\n`);
 		return exitCodes.ok;
 	}
 
@@ -87,6 +108,10 @@ async function main(): Promise<number> {
 		});
 	} catch (error) {
 		usageError(`${(error as Error).message}\nRun \`hooks ${command.name} --help\` for the flags.`);
+	}
+
+	if (!command.takesArguments && cli.input.length > 0) {
+		usageError(`Unexpected argument ${JSON.stringify(cli.input[0])}: \`hooks ${command.name}\` takes flags only.\nRun \`hooks ${command.name} --help\` for the flags.`);
 	}
 
 	const controller = new AbortController();
@@ -118,6 +143,12 @@ async function main(): Promise<number> {
 		if (error instanceof HttpHooksError) {
 			printError(`${error.name}: ${error.message}`);
 			return exitCodes.failure;
+		}
+
+		const unwritable = unwritableDatabase(error, (cli.flags as Record<string, unknown>)['databaseUrl'] as string | undefined);
+		if (unwritable) {
+			printError(unwritable.message);
+			return exitCodes.unavailable;
 		}
 
 		// Not expected: the whole story for a bug report, escaped like every other message.

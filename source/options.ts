@@ -1,6 +1,7 @@
 import {HttpHooksError, quote} from './errors.js';
 import path from 'node:path';
 import type {SerializerClass, SerializerModules} from './payload/serializer.js';
+import {checkInteger, ranges} from './numbers.js';
 import {defaultTemplateLimits, type TemplateLimits} from './payload/sandbox.js';
 import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
@@ -50,26 +51,12 @@ function checkSerializerModules(value: SerializerModules | null | undefined): Se
 	return {directory: path.resolve(directory)};
 }
 
-/** A whole number of at least 1 for a limit option, or its default. */
-function limitOption(options: HttpHooksOptions, name: TemplateLimitOptions, fallback: number): number {
-	const value = options[name];
-	if (value === undefined) {
-		return fallback;
-	}
-
-	if (!Number.isSafeInteger(value) || value < 1) {
-		throw new HttpHooksError(`Option ${name} ${quote(value)} is not a whole number of at least 1`);
-	}
-
-	return value;
-}
-
 /** The limits every template render and payload of this process keeps. */
 export function resolveTemplateLimits(options: HttpHooksOptions = {}): TemplateLimits {
 	return {
-		maxOutputBytes: limitOption(options, 'maxPayloadBytes', defaultTemplateLimits.maxOutputBytes),
-		timeoutMs: limitOption(options, 'templateTimeoutMs', defaultTemplateLimits.timeoutMs),
-		maxIterations: limitOption(options, 'templateMaxIterations', defaultTemplateLimits.maxIterations),
+		maxOutputBytes: checkInteger('maxPayloadBytes', options.maxPayloadBytes ?? defaultTemplateLimits.maxOutputBytes, ranges.maxPayloadBytes),
+		timeoutMs: checkInteger('templateTimeoutMs', options.templateTimeoutMs ?? defaultTemplateLimits.timeoutMs, ranges.templateTimeoutMs),
+		maxIterations: checkInteger('templateMaxIterations', options.templateMaxIterations ?? defaultTemplateLimits.maxIterations, ranges.templateMaxIterations),
 	};
 }
 
@@ -100,8 +87,8 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 		raiseExceptions: options.raiseExceptions ?? envFlag('HTTP_HOOKS_RAISE_EXCEPTIONS') ?? false,
 		shutDown: options.shutDown ?? envFlag('HTTP_HOOKS_SHUT_DOWN') ?? false,
 		migrate: options.migrate ?? true,
-		reloadIntervalMs: options.reloadIntervalMs ?? 1000,
-		sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs ?? 5000,
+		reloadIntervalMs: checkInteger('reloadIntervalMs', options.reloadIntervalMs ?? 1000, ranges.reloadIntervalMs),
+		sqliteBusyTimeoutMs: checkInteger('sqliteBusyTimeoutMs', options.sqliteBusyTimeoutMs ?? 5000, ranges.sqliteBusyTimeoutMs),
 		delivery: resolveDeliverySettings(options.delivery),
 		templateLimits: resolveTemplateLimits(options),
 		warn(message, error) {

@@ -46,7 +46,7 @@ dialectTest('rotation options and fields are validated, naming the bad value', a
 	const setup = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/', secret: newSecret()});
 	const {httpHooks, hookId} = setup;
 	await t.throwsAsync(httpHooks.rotateSecret(hookId, 'nope'), {message: /Secret must be "whsec_"/});
-	await t.throwsAsync(httpHooks.rotateSecret(hookId, newSecret(), {keepPreviousForMs: -5}), {message: /keepPreviousForMs "-5" /});
+	await t.throwsAsync(httpHooks.rotateSecret(hookId, newSecret(), {keepPreviousForMs: -5}), {message: /keepPreviousForMs must be a whole number from 0 to \d+, got "-5"/});
 	await t.throwsAsync(httpHooks.updateHook(hookId, {previousSecret: newSecret()}), {message: /needs previousSecretExpiresAt/});
 	await t.throwsAsync(httpHooks.updateHook(hookId, {previousSecret: 'whsec_abc', previousSecretExpiresAt: new Date()}), {message: /Previous secret must be/});
 	await t.throwsAsync(httpHooks.updateHook(hookId, {previousSecret: newSecret(), previousSecretExpiresAt: 'soon'}), {message: /"soon" is not a valid date/});

@@ -1,9 +1,12 @@
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {commands} from '../cli/commands/index.js';
-import {runHooks} from './helpers/run-cli.js';
+import {connectHttpHooks} from '../source/index.js';
+import {createTestDatabase} from './helpers/database.js';
+import {daysAgo, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
 
 const operations = ['monitor-callbacks', 'delete-old-callbacks', 'list-hooks', 'list-callbacks'];
 const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
@@ -57,8 +60,8 @@ test('list-callbacks: a bad status or number is a usage error naming the value',
 	]);
 	t.deepEqual([status.code, limit.code, hookId.code], [2, 2, 2]);
 	t.true(status.stderr.startsWith('Status "failed" is not one of waiting, sending, sent, error\n'), status.stderr);
-	t.true(limit.stderr.startsWith('--limit "0" is not a positive integer\n'), limit.stderr);
-	t.true(hookId.stderr.startsWith('--hook-id "pets" is not a positive integer\n'), hookId.stderr);
+	t.true(limit.stderr.startsWith('--limit must be a whole number from 1 to 100000, got "0"\n'), limit.stderr);
+	t.true(hookId.stderr.startsWith('--hook-id must be a whole number from 1 to 9007199254740991, got "pets"\n'), hookId.stderr);
 });
 
 test('an unreachable or unusable database: exit 3, one line, no stack trace', async t => {
@@ -103,5 +106,106 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 		t.false(existsSync(missing), 'no empty database file is left behind');
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
+	}
+});
+
+test('a directory as the database: exit 3, one line naming the path', async t => {
+	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-cli-'));
+	try {
+		// SQLite cannot open a directory; the driver then never settled and the program exited 13, silent.
+		const results = await Promise.all([
+			runHooks(['list-hooks', '--database-url', directory]),
+			runHooks(['migrate', '--database-url', `sqlite:${directory}`]),
+			runHooks(['send-callbacks', '--database-url', directory]),
+		]);
+		for (const result of results) {
+			t.is(result.code, 3, result.stderr);
+			t.is(result.stdout, '');
+			t.is(result.stderr, `The database path ${directory} is a directory, not a SQLite file: give the file's path with --database-url\n`);
+		}
+	} finally {
+		rmSync(directory, {recursive: true, force: true});
+	}
+});
+
+// Root writes files whatever their mode, so a read-only database is made immutable (chattr +i),
+// which binds root too; other users get a plain read-only mode.
+const root = process.getuid?.() === 0;
+function makeReadOnly(target: string, readOnly: boolean): boolean {
+	if (root) {
+		return spawnSync('chattr', [readOnly ? '+i' : '-i', target]).status === 0;
+	}
+
+	chmodSync(target, readOnly ? (statSync(target).isDirectory() ? 0o555 : 0o444) : (statSync(target).isDirectory() ? 0o755 : 0o644));
+	return true;
+}
+
+const canMakeReadOnly = (() => {
+	const probe = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-probe-'));
+	const works = makeReadOnly(probe, true);
+	makeReadOnly(probe, false);
+	rmSync(probe, {recursive: true, force: true});
+	return works;
+})();
+
+(canMakeReadOnly ? test : test.skip)(`a read-only database file or directory: exit 3, one line naming the file${canMakeReadOnly ? '' : ' (needs chattr as root)'}`, async t => {
+	const database = await createTestDatabase('sqlite');
+	const file = database.url;
+	const directory = path.dirname(file);
+	try {
+		const httpHooks = await connectHttpHooks(database.sequelize);
+		await insertCallbacks(httpHooks.models, 2, {targetUrl: 'http://127.0.0.1:9/hooks'});
+		await insertCallbacks(httpHooks.models, 2, {status: 'sent', createdAt: daysAgo(10)});
+		await database.sequelize.close();
+
+		t.true(makeReadOnly(file, true));
+		const [send, remove, list] = await Promise.all([
+			runHooks(['send-callbacks', '--database-url', file]),
+			runHooks(['delete-old-callbacks', '1', '--database-url', file]),
+			runHooks(['list-callbacks', '--database-url', file]),
+		]);
+		for (const result of [send, remove]) {
+			t.is(result.code, 3, result.stderr);
+			t.is(result.stdout, '');
+			t.is(result.stderr, `Cannot write the database file ${file} (SQLITE_READONLY): the file and its directory must be writable by this user\n`);
+		}
+
+		t.is(list.code, 0, 'reading a read-only database still works');
+		t.true(makeReadOnly(file, false));
+
+		// A writable file in a read-only directory: SQLite cannot create its journal beside it.
+		t.true(makeReadOnly(directory, true));
+		const inDirectory = await runHooks(['delete-old-callbacks', '1', '--database-url', file]);
+		t.is(inDirectory.code, 3, inDirectory.stderr);
+		t.regex(inDirectory.stderr, new RegExp(`^Cannot write the database file ${escape(file)} \\(SQLITE_\\w+\\): the file and its directory must be writable by this user\\n$`));
+	} finally {
+		makeReadOnly(directory, false);
+		makeReadOnly(file, false);
+		await database.close();
+	}
+});
+
+test('hooks --version, -v and version print the package version, from source and from the build', async t => {
+	t.timeout(10 * 60_000);
+	const {version} = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string};
+	const fromSource = await Promise.all([['--version'], ['-v'], ['version']].map(async args => runHooks(args)));
+	for (const result of fromSource) {
+		t.is(result.code, 0, result.stderr);
+		t.is(result.stdout, `${version}\n`);
+	}
+
+	// The build as `npm run build` makes it, into a directory of its own beside the package.json.
+	const build = mkdtempSync(path.join(repoRoot, '.test-build-'));
+	try {
+		const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+		const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', build], {cwd: repoRoot, encoding: 'utf8'});
+		t.true(existsSync(path.join(build, 'cli', 'hooks.js')), compiled.stdout);
+		for (const argument of ['--version', '-v', 'version']) {
+			const run = spawnSync(process.execPath, [path.join(build, 'cli', 'hooks.js'), argument], {cwd: os.tmpdir(), encoding: 'utf8'});
+			t.is(run.status, 0, run.stderr);
+			t.is(run.stdout, `${version}\n`);
+		}
+	} finally {
+		rmSync(build, {recursive: true, force: true});
 	}
 });

@@ -56,7 +56,7 @@ test('bad flags are usage errors naming the value (exit 2)', async t => {
 		[['--concurrency', '0'], /--concurrency must be a whole number from 1 to 1000, got "0"/],
 		[['--hook-id', '1', '--callback', '2'], /either --hook-id or --callback/],
 		[['17'], /Unexpected argument "17"/],
-		[['--lease-seconds', 'soon'], /--lease-seconds must be a number of seconds.*"soon"/],
+		[['--lease-seconds', 'soon'], /--lease-seconds must be a whole number from 1 to 86400, got "soon"/],
 		[['--colour'], /Unknown flag/],
 	] as const) {
 		const run = await runHooks(['send-callbacks', '--database-url', 'sqlite:/nonexistent/never-opened.sqlite', ...args]);

@@ -34,6 +34,13 @@ test('Retry-After: seconds or an HTTP date; replaces the schedule, capped', t =>
 	t.is(retryAfterMs('Wed, 01 Jan 2025 00:02:00 GMT', now), 120_000);
 	t.is(retryAfterMs('Tue, 31 Dec 2024 00:00:00 GMT', now), 0, 'a date past is no wait');
 	t.is(retryAfterMs('soon', now), undefined);
+	t.is(retryAfterMs('Wednesday, 01-Jan-25 00:02:00 GMT', now), 120_000, 'the RFC 850 form');
+	t.is(retryAfterMs('Wed Jan  1 00:02:00 2025', now), 120_000, 'the asctime form, in GMT whatever the local zone');
+	// Neither digits nor an HTTP-date: the schedule applies (the lenient parser read `-5` as 2001).
+	for (const bad of ['-5', '1.5', '1e3', '0x10', '+5', '2025-01-01', '5 s', 'Wed, 01 Jan 2025']) {
+		t.is(retryAfterMs(bad, now), undefined, bad);
+	}
+
 	t.is(retryAfterMs(null, now), undefined);
 	t.is(retryDelayMs(1, defaultDeliverySettings, 120_000), 120_000);
 	t.is(retryDelayMs(1, defaultDeliverySettings, 10 * 24 * hour), 24 * hour);
@@ -58,8 +65,8 @@ test('judging attempts: 2xx sent, 410 final, others retried until attempts run o
 test('delivery settings: defaults, overrides, and errors naming the value', t => {
 	t.like(resolveDeliverySettings(), {timeoutMs: 15_000, maxAttempts: 8, leaseMs: 60_000, concurrency: 10});
 	t.like(resolveDeliverySettings({timeoutMs: 500, concurrency: 4}), {timeoutMs: 500, concurrency: 4, maxAttempts: 8});
-	t.throws(() => resolveDeliverySettings({maxAttempts: 0}), {message: 'delivery.maxAttempts must be a whole number of at least 1, got "0"'});
+	t.throws(() => resolveDeliverySettings({maxAttempts: 0}), {message: 'delivery.maxAttempts must be a whole number from 1 to 1000, got "0"'});
 	t.throws(() => resolveDeliverySettings({retryDelaysMs: []}), {message: /delivery\.retryDelaysMs must be a non-empty list/});
 	t.throws(() => resolveDeliverySettings({jitter: 1.5}), {message: /delivery\.jitter .*got "1\.5"/});
-	t.throws(() => resolveDeliverySettings({leaseMs: 10}), {message: /delivery\.leaseMs .*at least 1000, got "10"/});
+	t.throws(() => resolveDeliverySettings({leaseMs: 10}), {message: /delivery\.leaseMs must be a whole number from 1000 to 86400000, got "10"/});
 });

@@ -1,4 +1,5 @@
-import {registerHttpHooks} from '../source/index.js';
+import {connectHttpHooks, registerHttpHooks} from '../source/index.js';
+import {countCallbacks, pageCallbacks, requeueCallbacks} from '../source/operations/browse-callbacks.js';
 import {defineAppModels} from './helpers/app.js';
 import {dialectTest} from './helpers/dialect-test.js';
 import {insertCallbacks, minutesAgo, runHooks} from './helpers/run-cli.js';
@@ -92,4 +93,35 @@ dialectTest('list-hooks: an ordered hook and a rotating secret say so in the tab
 	const [pets] = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
 	t.like(pets, {ordered: true, signed: true, previousSecretExpiresAt: rotated.previousSecretExpiresAt!.toISOString()});
 	t.false(json.stdout.includes('whsec_'));
+});
+
+dialectTest('search: %, _ and \\ match themselves, case aside, in listing, counting, requeuing and list-callbacks', async (t, db) => {
+	const httpHooks = await connectHttpHooks(db.sequelize);
+	const [serverError, tooMany, noUnderscore, percent, fiveHundred, backslash, plain, upper] = await Promise.all([
+		insertCallbacks(httpHooks.models, 1, {status: 'error', statusDetails: 'status_code:503'}),
+		insertCallbacks(httpHooks.models, 1, {status: 'error', statusDetails: 'status_code:429'}),
+		insertCallbacks(httpHooks.models, 1, {status: 'error', statusDetails: 'statusXcode:500'}),
+		insertCallbacks(httpHooks.models, 1, {hookName: 'sale 50% off'}),
+		insertCallbacks(httpHooks.models, 1, {hookName: 'sale 500 off'}),
+		insertCallbacks(httpHooks.models, 1, {hookName: 'path a\\b'}),
+		insertCallbacks(httpHooks.models, 1, {hookName: 'path ab'}),
+		insertCallbacks(httpHooks.models, 1, {targetUrl: 'http://127.0.0.1:9/A\\B'}),
+	]);
+	const ids = async (search: string) => (await pageCallbacks(httpHooks.models, {search})).rows.map(row => row.id).sort((a, b) => a - b);
+	t.deepEqual(await ids('status_code:5'), serverError);
+	t.deepEqual(await ids('STATUS_CODE:'), [...serverError, ...tooMany]);
+	t.deepEqual(await ids('50%'), percent);
+	t.deepEqual(await ids('a\\b'), [...backslash, ...upper]);
+	t.deepEqual(await ids('%'), percent);
+	t.deepEqual(await ids('_'), [...serverError, ...tooMany]);
+	t.is(await countCallbacks(httpHooks.models, {search: 'status_code:'}), 2);
+	t.is([noUnderscore, fiveHundred, plain].flat().length, 3, 'near misses, matched by none of the searches above');
+
+	t.is(await requeueCallbacks(httpHooks.models, {filter: {search: 'status_code:5'}}), 1);
+	t.is((await httpHooks.models.Callback.findByPk(serverError[0]))!.status, 'waiting');
+	t.is((await httpHooks.models.Callback.findByPk(tooMany[0]))!.status, 'error');
+
+	const listed = await runHooks(['list-callbacks', '--search', 'status_code:4', '--json', '--database-url', db.url]);
+	t.is(listed.code, 0, listed.stderr);
+	t.deepEqual((JSON.parse(listed.stdout) as {callbacks: Array<{id: number}>}).callbacks.map(row => row.id), tooMany);
 });

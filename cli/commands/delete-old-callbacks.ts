@@ -1,19 +1,11 @@
-import {HttpHooksError} from '../../source/errors.js';
-import {checkInteger} from '../../source/operations/check-integer.js';
+import {ranges} from '../../source/numbers.js';
 import type {DeleteProgress} from '../../source/operations/delete-old-callbacks.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
+import {integerFlag, optionalIntegerFlag, rangeText} from '../flag-values.js';
 
 /** Exit code when Ctrl-C stopped the deletion between two batches (128 + SIGINT, as shells do). */
 export const stoppedExitCode = 130;
-
-function integerArgument(name: string, value: unknown, min: number): number {
-	try {
-		return checkInteger(name, value, {min});
-	} catch (error) {
-		throw error instanceof HttpHooksError ? new UsageError(error.message) : error;
-	}
-}
 
 /** One line, rewritten in place, on a terminal only. */
 function progressLine(io: Io): ((progress: DeleteProgress) => void) | undefined {
@@ -29,12 +21,12 @@ function progressLine(io: Io): ((progress: DeleteProgress) => void) | undefined 
 
 export const deleteOldCallbacksCommand: Command = {
 	name: 'delete-old-callbacks',
-	summary: 'Delete callbacks (and their attempts) created more than DAYS days ago',
+	summary: 'Delete sent and error callbacks (and their attempts) created more than DAYS days ago',
 	usage: 'delete-old-callbacks DAYS [--dry-run] [--batch-size N] [--json]',
 	help: [
-		'Deletes every callback created more than DAYS days ago, whatever its status, together with',
-		'its attempt rows; only callbacks a sender is sending right now are left for a later run.',
-		'DAYS is a non-negative integer (0: everything created until now).',
+		'Deletes the final callbacks (sent or error) created more than DAYS days ago, together with',
+		'their attempt rows. A callback still waiting, or being sent right now, is never deleted.',
+		`DAYS is a whole number from ${rangeText(ranges.days)} (0: everything created until now).`,
 		'The work goes in batches, each its own short transaction, so the app and the senders keep',
 		'working meanwhile and memory stays flat. A terminal shows progress; Ctrl-C stops after',
 		'the current batch and reports what was deleted so far (exit 130).',
@@ -49,16 +41,17 @@ export const deleteOldCallbacksCommand: Command = {
 	flags: {
 		...databaseFlag,
 		dryRun: {type: 'boolean', default: false, description: 'Count what would be deleted; delete nothing'},
-		batchSize: {type: 'string', description: 'Callbacks deleted per transaction (default 2000)'},
+		batchSize: {type: 'string', description: `Callbacks deleted per transaction, ${rangeText(ranges.deleteBatchSize)} (default 2000)`},
 		json: {type: 'boolean', default: false, description: 'Print the result as JSON'},
 	},
+	takesArguments: true,
 	async run(input, flags, io) {
 		if (input.length !== 1) {
 			throw new UsageError(input.length === 0 ? 'DAYS is missing: how old, in days, a callback must be to go' : `Expected one DAYS argument, got ${input.length}: ${input.join(' ')}`);
 		}
 
-		const days = integerArgument('DAYS', input[0], 0);
-		const batchSize = flags['batchSize'] === undefined ? undefined : integerArgument('--batch-size', flags['batchSize'], 1);
+		const days = integerFlag('DAYS', input[0], ranges.days);
+		const batchSize = optionalIntegerFlag('--batch-size', flags['batchSize'], ranges.deleteBatchSize);
 		const dryRun = Boolean(flags['dryRun']);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		const onProgress = dryRun ? undefined : progressLine(io);
@@ -83,8 +76,8 @@ export const deleteOldCallbacksCommand: Command = {
 				? `Would delete ${deleted} ${noun} ${before} (dry run: nothing deleted)\n`
 				: `${stopped ? 'Stopped: deleted' : 'Deleted'} ${deleted} ${noun} ${before}, with their attempts${stopped ? '; the rest are still there' : ''}\n`);
 			if (skipped > 0) {
-				const which = `${skipped} old ${skipped === 1 ? 'callback' : 'callbacks'} a sender is sending right now`;
-				io.stdout.write(dryRun ? `Would leave ${which}\n` : `Left ${which}; a later run deletes ${skipped === 1 ? 'it' : 'them'}\n`);
+				const which = `${skipped} old ${skipped === 1 ? 'callback' : 'callbacks'} still waiting or being sent`;
+				io.stdout.write(`${dryRun ? 'Would leave' : 'Left'} ${which}\n`);
 			}
 		}
 

@@ -1,9 +1,10 @@
 import {HttpHooksError} from '../../source/errors.js';
 import {callbackStatuses, checkStatus, pageCallbacks, type CallbackFilter} from '../../source/operations/browse-callbacks.js';
-import {checkInteger} from '../../source/operations/check-integer.js';
 import {maskCallbackFields} from '../../source/operations/mask-credentials.js';
+import {ranges} from '../../source/numbers.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
+import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {formatTable, formatTime} from '../format-table.js';
 import {safeJson} from '../safe-text.js';
 
@@ -12,15 +13,14 @@ type Query = {filter: CallbackFilter; limit: number; beforeId?: number};
 /** Read and check the flags first: a bad value is a usage error, before any connection. */
 function queryFrom(flags: Record<string, unknown>): Query {
 	try {
-		const integer = (name: string, flag: string, min: number) => flags[flag] === undefined ? undefined : checkInteger(name, flags[flag], {min});
 		return {
 			filter: {
 				status: checkStatus(flags['status'] as string | undefined),
-				hookId: integer('--hook-id', 'hookId', 1),
+				hookId: optionalIntegerFlag('--hook-id', flags['hookId'], ranges.id),
 				search: flags['search'] as string | undefined,
 			},
-			limit: integer('--limit', 'limit', 1) ?? 50,
-			beforeId: integer('--before-id', 'beforeId', 1),
+			limit: optionalIntegerFlag('--limit', flags['limit'], ranges.pageLimit) ?? 50,
+			beforeId: optionalIntegerFlag('--before-id', flags['beforeId'], ranges.id),
 		};
 	} catch (error) {
 		throw error instanceof HttpHooksError ? new UsageError(error.message) : error;
@@ -49,7 +49,7 @@ export const listCallbacksCommand: Command = {
 		status: {type: 'string', description: `Only callbacks with this status: ${callbackStatuses.join(', ')}`},
 		hookId: {type: 'string', description: 'Only callbacks of this hook'},
 		search: {type: 'string', description: 'Only callbacks whose hook name, URL or status details contain this text'},
-		limit: {type: 'string', description: 'How many callbacks to list (default 50)'},
+		limit: {type: 'string', description: `How many callbacks to list, ${rangeText(ranges.pageLimit)} (default 50)`},
 		beforeId: {type: 'string', description: 'Only callbacks with a smaller id (the next page)'},
 		json: {type: 'boolean', default: false, description: 'Print {callbacks, nextBeforeId} as JSON'},
 		showSecrets: {type: 'boolean', default: false, description: 'Print URL tokens and header credentials as stored'},

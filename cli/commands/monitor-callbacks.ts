@@ -1,8 +1,9 @@
 import {HttpHooksError} from '../../source/errors.js';
-import {checkInteger} from '../../source/operations/check-integer.js';
+import {parseInteger, ranges, type IntegerRange} from '../../source/numbers.js';
 import {checkMonitorOptions, monitoredStatuses, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
 import type {Command} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
+import {rangeText} from '../flag-values.js';
 import {safeJson, safeText} from '../safe-text.js';
 
 // Monitoring-plugin exit codes (Nagios, Icinga, Zabbix, Sensu): the monitor speaks their language.
@@ -18,16 +19,16 @@ export function monitorLine(result: MonitorResult): string {
 }
 
 function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
-	const number = (name: string, flag: string, min = 0) => flags[flag] === undefined ? undefined : checkInteger(name, flags[flag], {min});
+	const number = (name: string, flag: string, range: IntegerRange) => flags[flag] === undefined ? undefined : parseInteger(name, flags[flag], range);
 	if (flags['status'] === undefined) {
 		throw new HttpHooksError(`--status is required: ${monitoredStatuses.join(' or ')}`);
 	}
 
 	const options: MonitorOptions = {
 		status: flags['status'] as MonitorOptions['status'],
-		callbacksLimit: number('--callbacks-limit', 'callbacksLimit'),
-		minutesAgo: number('--minutes-ago', 'minutesAgo', 1),
-		critical: number('--critical', 'critical'),
+		callbacksLimit: number('--callbacks-limit', 'callbacksLimit', ranges.monitorCount),
+		minutesAgo: number('--minutes-ago', 'minutesAgo', ranges.minutesAgo),
+		critical: number('--critical', 'critical', ranges.monitorCount),
 	};
 	// Checked before connecting: a bad value is reported as such, whatever the database.
 	checkMonitorOptions(options);
@@ -57,9 +58,9 @@ export const monitorCallbacksCommand: Command = {
 	flags: {
 		...databaseFlag,
 		status: {type: 'string', description: 'The status to count: error or waiting (required)'},
-		callbacksLimit: {type: 'string', description: 'More callbacks than this is a WARNING (default 10)'},
-		minutesAgo: {type: 'string', description: 'Count only callbacks updated in the last N minutes'},
-		critical: {type: 'string', description: 'More callbacks than this is CRITICAL (default: no critical level)'},
+		callbacksLimit: {type: 'string', description: `More callbacks than this is a WARNING, ${rangeText(ranges.monitorCount)} (default 10)`},
+		minutesAgo: {type: 'string', description: `Count only callbacks updated in the last N minutes, ${rangeText(ranges.minutesAgo)}`},
+		critical: {type: 'string', description: `More callbacks than this is CRITICAL, ${rangeText(ranges.monitorCount)} (default: none)`},
 		json: {type: 'boolean', default: false, description: 'Print the result as JSON'},
 	},
 	async run(_input, flags, io) {

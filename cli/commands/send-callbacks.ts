@@ -2,8 +2,9 @@ import {ConnectionError} from 'sequelize';
 import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
-import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
-import {seconds, wholeNumber} from '../flag-values.js';
+import {databaseFlag, DatabaseUnavailableError, openHttpHooks, unwritableDatabase} from '../database.js';
+import {ranges} from '../../source/numbers.js';
+import {integerFlag, optionalIntegerFlag, rangeText} from '../flag-values.js';
 
 /** The callback ids of `--callback 12 13`, `--callback 12 --callback 13` or `--callback 12,13`. */
 function callbackIds(flag: unknown, input: string[]): number[] | undefined {
@@ -16,7 +17,18 @@ function callbackIds(flag: unknown, input: string[]): number[] | undefined {
 		return undefined;
 	}
 
-	return [...given, ...input].flatMap(item => item.split(',')).filter(item => item.trim() !== '').map(id => wholeNumber('--callback', id));
+	const ids = [...given, ...input].flatMap(item => item.split(',')).filter(item => item.trim() !== '');
+	if (ids.length === 0) {
+		// `--callback ''`: named, but no id; refused like any other bad id.
+		return [integerFlag('--callback', given.join(' '), ranges.id)];
+	}
+
+	return ids.map(id => integerFlag('--callback', id.trim(), ranges.id));
+}
+
+/** A range of milliseconds as whole seconds, for the flags given in seconds. */
+function seconds({min, max}: {min: number; max: number}): {min: number; max: number} {
+	return {min: Math.max(1, Math.ceil(min / 1000)), max: Math.floor(max / 1000)};
 }
 
 function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptions {
@@ -27,7 +39,7 @@ function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptio
 			throw new UsageError('Give either --hook-id or --callback, not both: --callback names the callbacks exactly');
 		}
 
-		options.hookId = wholeNumber('--hook-id', flags['hookId']);
+		options.hookId = integerFlag('--hook-id', flags['hookId'], ranges.id);
 	}
 
 	if (ids) {
@@ -38,16 +50,11 @@ function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptio
 		options.callbackIds = ids;
 	}
 
-	if (flags['concurrency'] !== undefined) {
-		options.concurrency = wholeNumber('--concurrency', flags['concurrency'], 1, 1000);
-	}
-
-	if (flags['limit'] !== undefined) {
-		options.limit = wholeNumber('--limit', flags['limit']);
-	}
-
-	if (flags['leaseSeconds'] !== undefined) {
-		options.delivery!.leaseMs = seconds('--lease-seconds', flags['leaseSeconds'], 1);
+	options.concurrency = optionalIntegerFlag('--concurrency', flags['concurrency'], ranges.concurrency);
+	options.limit = optionalIntegerFlag('--limit', flags['limit'], ranges.claimLimit);
+	const lease = optionalIntegerFlag('--lease-seconds', flags['leaseSeconds'], seconds(ranges.leaseMs));
+	if (lease !== undefined) {
+		options.delivery!.leaseMs = lease * 1000;
 	}
 
 	if (flags['blockPrivateNetworks']) {
@@ -65,8 +72,9 @@ function optionsFrom(input: string[], flags: Record<string, unknown>): SendOptio
 		options.delivery!.allowedNetworks = allowed;
 	}
 
-	if (flags['timeoutSeconds'] !== undefined) {
-		options.delivery!.timeoutMs = seconds('--timeout-seconds', flags['timeoutSeconds'], 0.001);
+	const timeout = optionalIntegerFlag('--timeout-seconds', flags['timeoutSeconds'], seconds(ranges.timeoutMs));
+	if (timeout !== undefined) {
+		options.delivery!.timeoutMs = timeout * 1000;
 	}
 
 	return options;
@@ -134,14 +142,15 @@ export const sendCallbacksCommand: Command = {
 		hookId: {type: 'string', description: 'Only callbacks of this hook'},
 		callback: {type: 'string', isMultiple: true, description: 'Send exactly these callback ids, whatever their status (repeatable, or space- or comma-separated)'},
 		watch: {type: 'boolean', default: false, description: 'Keep running and send callbacks as they come, until stopped'},
-		concurrency: {type: 'string', description: 'Requests in flight at once (default 10)'},
-		limit: {type: 'string', description: 'Claim at most this many callbacks'},
-		leaseSeconds: {type: 'string', description: 'How long a claim holds if this sender dies (default 60)'},
-		timeoutSeconds: {type: 'string', description: 'Timeout of one request (default 15)'},
+		concurrency: {type: 'string', description: `Requests in flight at once, ${rangeText(ranges.concurrency)} (default 10)`},
+		limit: {type: 'string', description: `Claim at most this many callbacks, ${rangeText(ranges.claimLimit)}`},
+		leaseSeconds: {type: 'string', description: `How long a claim holds if this sender dies, ${rangeText(seconds(ranges.leaseMs))} s (default 60)`},
+		timeoutSeconds: {type: 'string', description: `Timeout of one request, ${rangeText(seconds(ranges.timeoutMs))} s (default 15)`},
 		blockPrivateNetworks: {type: 'boolean', default: false, description: 'Refuse to connect to loopback, private, link-local, CGNAT and cloud metadata addresses'},
 		allowNetwork: {type: 'string', isMultiple: true, description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
 		json: {type: 'boolean', default: false, description: 'Print the summary as JSON'},
 	},
+	takesArguments: true,
 	async run(input, flags, io) {
 		const options = optionsFrom(input, flags);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
@@ -149,6 +158,11 @@ export const sendCallbacksCommand: Command = {
 		try {
 			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
 		} catch (error) {
+			const unwritable = unwritableDatabase(error, flags['databaseUrl'] as string | undefined);
+			if (unwritable) {
+				throw unwritable;
+			}
+
 			if (isUnavailable(error)) {
 				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}`);
 			}

@@ -1,7 +1,8 @@
 import {callbackStats} from '../../source/operations/stats.js';
-import {exitCodes, UsageError, type Command} from '../command.js';
+import {ranges} from '../../source/numbers.js';
+import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
-import {wholeNumber} from '../flag-values.js';
+import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {duration, latency, percent} from '../format-stats.js';
 import {formatTable} from '../format-table.js';
 import {safeJson} from '../safe-text.js';
@@ -19,16 +20,12 @@ export const statsCommand: Command = {
 	flags: {
 		...databaseFlag,
 		hookId: {type: 'string', description: 'Only this hook'},
-		windowMinutes: {type: 'number', default: 60, description: 'Minutes of attempts to rate (default 60)'},
+		windowMinutes: {type: 'string', description: `Minutes of attempts to rate, ${rangeText(ranges.windowMinutes)} (default 60)`},
 		json: {type: 'boolean', default: false, description: 'Print the figures as JSON'},
 	},
 	async run(_input, flags, io) {
-		const windowMinutes = flags['windowMinutes'] as number;
-		if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
-			throw new UsageError(`--window-minutes ${JSON.stringify(windowMinutes)} is not a whole number of minutes, 1 or more`);
-		}
-
-		const hookId = flags['hookId'] === undefined ? undefined : wholeNumber('--hook-id', flags['hookId']);
+		const windowMinutes = optionalIntegerFlag('--window-minutes', flags['windowMinutes'], ranges.windowMinutes) ?? 60;
+		const hookId = optionalIntegerFlag('--hook-id', flags['hookId'], ranges.id);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
 			const stats = await callbackStats(httpHooks.models, {windowMinutes, hookId});

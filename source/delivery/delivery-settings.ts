@@ -1,4 +1,5 @@
 import {HttpHooksError, quote} from '../errors.js';
+import {checkInteger, ranges} from '../numbers.js';
 import {parseAllowedNetworks} from './network-guard.js';
 
 const second = 1000;
@@ -65,10 +66,6 @@ function check(name: string, value: unknown, valid: boolean, expected: string): 
 	}
 }
 
-function whole(value: unknown, minimum: number): boolean {
-	return typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum;
-}
-
 /** Defaults under the given options, each value checked: a bad one is an error naming it. */
 export function resolveDeliverySettings(options: DeliveryOptions = {}, base: DeliverySettings = defaultDeliverySettings): DeliverySettings {
 	const settings: DeliverySettings = {...base};
@@ -79,17 +76,22 @@ export function resolveDeliverySettings(options: DeliveryOptions = {}, base: Del
 	}
 
 	const {timeoutMs, maxAttempts, retryDelaysMs, jitter, maxRetryAfterMs, leaseMs, concurrency, batchSize, pollIntervalMs, userAgent, disableAfterFailures, blockPrivateNetworks, allowedNetworks} = settings;
-	check('timeoutMs', timeoutMs, whole(timeoutMs, 1), 'a whole number of milliseconds above 0');
-	check('maxAttempts', maxAttempts, whole(maxAttempts, 1), 'a whole number of at least 1');
-	check('retryDelaysMs', retryDelaysMs, Array.isArray(retryDelaysMs) && retryDelaysMs.length > 0 && retryDelaysMs.every(delay => whole(delay, 0)), 'a non-empty list of whole numbers of milliseconds');
+	const whole = (name: keyof typeof ranges & keyof DeliverySettings, value: unknown) => checkInteger(`delivery.${name}`, value, ranges[name]);
+	whole('timeoutMs', timeoutMs);
+	whole('maxAttempts', maxAttempts);
+	check('retryDelaysMs', retryDelaysMs, Array.isArray(retryDelaysMs) && retryDelaysMs.length > 0, 'a non-empty list of whole numbers of milliseconds');
+	for (const [index, delay] of retryDelaysMs.entries()) {
+		checkInteger(`delivery.retryDelaysMs[${index}]`, delay, ranges.retryDelayMs);
+	}
+
 	check('jitter', jitter, typeof jitter === 'number' && jitter >= 0 && jitter < 1, 'a number from 0 up to (not including) 1');
-	check('maxRetryAfterMs', maxRetryAfterMs, whole(maxRetryAfterMs, 0), 'a whole number of milliseconds');
-	check('leaseMs', leaseMs, whole(leaseMs, 1000), 'a whole number of milliseconds, at least 1000');
-	check('concurrency', concurrency, whole(concurrency, 1) && concurrency <= 1000, 'a whole number from 1 to 1000');
-	check('batchSize', batchSize, whole(batchSize, 1) && batchSize <= 1000, 'a whole number from 1 to 1000');
-	check('pollIntervalMs', pollIntervalMs, whole(pollIntervalMs, 10), 'a whole number of milliseconds, at least 10');
+	whole('maxRetryAfterMs', maxRetryAfterMs);
+	whole('leaseMs', leaseMs);
+	whole('concurrency', concurrency);
+	whole('batchSize', batchSize);
+	whole('pollIntervalMs', pollIntervalMs);
 	check('userAgent', userAgent, typeof userAgent === 'string' && !/[\r\n\0]/.test(userAgent), 'a header value on one line');
-	check('disableAfterFailures', disableAfterFailures, whole(disableAfterFailures, 1), 'a whole number of at least 1');
+	whole('disableAfterFailures', disableAfterFailures);
 	check('blockPrivateNetworks', blockPrivateNetworks, typeof blockPrivateNetworks === 'boolean', 'true or false');
 	check('allowedNetworks', allowedNetworks, Array.isArray(allowedNetworks) && allowedNetworks.every(network => typeof network === 'string'), 'a list of subnets such as "10.0.0.0/8"');
 	parseAllowedNetworks(allowedNetworks);

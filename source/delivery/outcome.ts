@@ -2,6 +2,7 @@ import {cut, statusDetailsLimit} from '../capture/record-callbacks.js';
 import type {DeliverySettings} from './delivery-settings.js';
 import type {AttemptResult} from './http-client.js';
 import {retryDelayMs} from './retry-schedule.js';
+import {sqlDate} from '../store/db-date.js';
 
 /** Where one attempt leaves its callback. */
 export type Outcome = {
@@ -31,5 +32,5 @@ export function judgeAttempt(result: AttemptResult, attempt: number, settings: D
 	// At least a millisecond on: a run only claims what was due when it started, so a retry is
 	// never attempted twice by one run, whatever Retry-After says.
 	const delay = Math.max(1, retryDelayMs(attempt, settings, result.retryAfterMs, random));
-	return {status: 'waiting', statusDetails, nextAttemptAt: new Date(now.getTime() + delay)};
+	return {status: 'waiting', statusDetails, nextAttemptAt: sqlDate(new Date(now.getTime() + delay), 'The next attempt time')};
 }

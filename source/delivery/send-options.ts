@@ -1,4 +1,5 @@
 import {HttpHooksError, quote} from '../errors.js';
+import {checkId, checkInteger, ranges} from '../numbers.js';
 import type {DeliveryOptions} from './delivery-settings.js';
 
 export type SendProgress = {
@@ -18,8 +19,8 @@ export type SendProgress = {
 export type SendOptions = {
 	/** Only callbacks of this hook. */
 	hookId?: number;
-	/** Exactly these callbacks, whatever their status (a resend). */
-	callbackIds?: number[];
+	/** Exactly these callbacks, whatever their status (a resend); ids as numbers or digit strings. */
+	callbackIds?: Array<number | string>;
 	/** Requests in flight at once; default `delivery.concurrency`. */
 	concurrency?: number;
 	/** Claim at most this many callbacks in this run. */
@@ -45,22 +46,18 @@ export type SendSummary = {
 	durationMs: number;
 };
 
-function checkId(value: unknown, what: string): number {
-	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-		throw new HttpHooksError(`${what} must be a whole number above 0, got ${quote(value)}`);
-	}
-
-	return value;
-}
-
 /** Check the filters of a run; returns the callback ids without repeats. */
 export function checkSendOptions(options: SendOptions): {callbackIds?: number[]} {
 	if (options.hookId !== undefined) {
-		checkId(options.hookId, 'hookId');
+		checkInteger('hookId', options.hookId, ranges.id);
 	}
 
 	if (options.limit !== undefined) {
-		checkId(options.limit, 'limit');
+		checkInteger('limit', options.limit, ranges.claimLimit);
+	}
+
+	if (options.concurrency !== undefined) {
+		checkInteger('concurrency', options.concurrency, ranges.concurrency);
 	}
 
 	if (options.callbackIds === undefined) {
@@ -75,5 +72,6 @@ export function checkSendOptions(options: SendOptions): {callbackIds?: number[]}
 		throw new HttpHooksError('Give either hookId or callbackIds, not both: callbackIds names the callbacks exactly');
 	}
 
-	return {callbackIds: [...new Set(options.callbackIds.map(id => checkId(id, 'A callback id')))]};
+	// Ids as numbers or as the digit strings PostgreSQL returns for the library's BIGINT ids.
+	return {callbackIds: [...new Set(options.callbackIds.map(id => checkId('A callback id', id)))]};
 }

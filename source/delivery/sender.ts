@@ -73,8 +73,8 @@ class SendRun {
 	#resultsWritten = signal();
 
 	constructor(private readonly sequelize: Sequelize, base: DeliverySettings, private readonly options: SendOptions, private readonly logger: Logger) {
-		this.#settings = resolveDeliverySettings({...options.delivery, ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency})}, base);
 		const {callbackIds} = checkSendOptions(options);
+		this.#settings = resolveDeliverySettings({...options.delivery, ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency})}, base);
 		this.#client = new HttpClient({
 			timeoutMs: this.#settings.timeoutMs, maxSockets: this.#settings.concurrency,
 			guard: this.#settings.blockPrivateNetworks ? new NetworkGuard(parseAllowedNetworks(this.#settings.allowedNetworks)) : undefined,

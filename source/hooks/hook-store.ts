@@ -6,6 +6,8 @@ import {readCatalog} from '../store/model-catalog.js';
 import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
 import {customSignalName, isBuiltInSignal} from '../signals.js';
 import {validateHook, type HookInput, type ValidationContext} from './validate-hook.js';
+import {checkInteger, ranges} from '../numbers.js';
+import {sqlDate} from '../store/db-date.js';
 
 // An enabled hook has no reason to be disabled: (re-)enabling clears what the sender stored.
 const healthy = {disabledReason: null, disabledAt: null};
@@ -28,9 +30,7 @@ export type HookRecord = Omit<HookAttributes, 'signals'> & {signals: string[]};
  * rotation window as it is; no secret (null or blank) drops both.
  */
 export function secretChange(current: Pick<HookRecord, 'secret'>, newSecret: string | null, {keepPreviousForMs = defaultKeepPreviousMs}: RotateOptions = {}): Partial<HookInput> {
-	if (!Number.isSafeInteger(keepPreviousForMs) || keepPreviousForMs < 0) {
-		throw new InvalidHookError(`keepPreviousForMs ${quote(keepPreviousForMs)} is not a whole number of milliseconds, 0 or more`);
-	}
+	checkInteger('keepPreviousForMs', keepPreviousForMs, ranges.keepPreviousForMs);
 
 	const next = newSecret === null || String(newSecret).trim() === '' ? null : String(newSecret).trim();
 	if (next !== null && next === current.secret) {
@@ -41,7 +41,7 @@ export function secretChange(current: Pick<HookRecord, 'secret'>, newSecret: str
 	return {
 		secret: newSecret,
 		previousSecret: keep ? current.secret : null,
-		previousSecretExpiresAt: keep ? new Date(Date.now() + keepPreviousForMs) : null,
+		previousSecretExpiresAt: keep ? sqlDate(new Date(Date.now() + keepPreviousForMs), 'The end of the previous secret') : null,
 	};
 }
 

@@ -1,5 +1,6 @@
-import {Op, QueryTypes, type WhereOptions} from 'sequelize';
+import {literal, Op, QueryTypes, type BindOrReplacements, type WhereOptions} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
+import {checkInteger, ranges} from '../numbers.js';
 import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
 
 export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error'];
@@ -25,24 +26,37 @@ export function checkStatus(status: string | undefined): CallbackStatus | undefi
 	return status as CallbackStatus | undefined;
 }
 
-function whereOf(models: HttpHooksModels, filter: CallbackFilter): WhereOptions {
+/** The columns --search looks in: what the listing shows as HOOK, the URL and DETAILS. */
+const searchedColumns = ['hook_name', 'target_url', 'status_details'];
+
+/**
+ * A filter as a where clause, with the bind parameters its search needs: pass both to the query.
+ * The search text is a bound `$search` pattern, its `%`, `_` and `\` escaped and the escape
+ * character declared (`ESCAPE '\'`), so it matches as written on every dialect: SQLite knows no
+ * default escape character, and `status_code:5` or `50%` are ordinary searches.
+ */
+function whereOf(models: HttpHooksModels, filter: CallbackFilter): {where: WhereOptions; bind: BindOrReplacements} {
 	const where: Record<string | symbol, unknown> = {};
+	const bind: Record<string, unknown> = {};
 	if (filter.status) {
 		where['status'] = checkStatus(filter.status);
 	}
 
 	if (filter.hookId !== undefined) {
-		where['hookId'] = filter.hookId;
+		where['hookId'] = checkInteger('hookId', filter.hookId, ranges.id);
 	}
 
 	const search = filter.search?.trim();
 	if (search) {
-		const like = models.Callback.sequelize!.getDialect() === 'postgres' ? Op.iLike : Op.like;
-		const pattern = `%${search.replaceAll(/[\\%_]/g, character => `\\${character}`)}%`;
-		where[Op.or] = ['hookName', 'targetUrl', 'statusDetails'].map(column => ({[column]: {[like]: pattern}}));
+		const sequelize = models.Callback.sequelize!;
+		// Case-insensitive on both: SQLite's LIKE is (for ASCII), PostgreSQL's is not.
+		const like = sequelize.getDialect() === 'postgres' ? 'ILIKE' : 'LIKE';
+		const column = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
+		bind['search'] = `%${search.replaceAll(/[\\%_]/g, character => `\\${character}`)}%`;
+		where[Op.and] = [literal(`(${searchedColumns.map(name => `${column(name)} ${like} $search ESCAPE '\\'`).join(' OR ')})`)];
 	}
 
-	return where as WhereOptions;
+	return {where: where as WhereOptions, bind};
 }
 
 /**
@@ -50,13 +64,15 @@ function whereOf(models: HttpHooksModels, filter: CallbackFilter): WhereOptions 
  * of millions costs the same. Payloads are left out of the listing; `getCallback` has them.
  */
 export async function pageCallbacks(models: HttpHooksModels, filter: CallbackFilter, {limit = 50, beforeId}: {limit?: number; beforeId?: number} = {}): Promise<CallbackPage> {
-	const where = whereOf(models, filter) as Record<string | symbol, unknown>;
+	checkInteger('limit', limit, ranges.pageLimit);
+	const {where, bind} = whereOf(models, filter) as {where: Record<string | symbol, unknown>; bind: BindOrReplacements};
 	if (beforeId !== undefined) {
-		where['id'] = {[Op.lt]: beforeId};
+		where['id'] = {[Op.lt]: checkInteger('beforeId', beforeId, ranges.id)};
 	}
 
 	const rows = await models.Callback.findAll({
 		where,
+		bind,
 		attributes: {exclude: ['payload', 'headers']},
 		order: [['id', 'DESC']],
 		limit: limit + 1,
@@ -67,9 +83,9 @@ export async function pageCallbacks(models: HttpHooksModels, filter: CallbackFil
 
 /** The callbacks newer than `afterId` (for live views that prepend new rows). */
 export async function newerCallbacks(models: HttpHooksModels, filter: CallbackFilter, afterId: number, limit = 500): Promise<CallbackAttributes[]> {
-	const where = whereOf(models, filter) as Record<string | symbol, unknown>;
+	const {where, bind} = whereOf(models, filter) as {where: Record<string | symbol, unknown>; bind: BindOrReplacements};
 	where['id'] = {[Op.gt]: afterId};
-	const rows = await models.Callback.findAll({where, attributes: {exclude: ['payload', 'headers']}, order: [['id', 'DESC']], limit});
+	const rows = await models.Callback.findAll({where, bind, attributes: {exclude: ['payload', 'headers']}, order: [['id', 'DESC']], limit});
 	return rows.map(row => row.get({plain: true}) as CallbackAttributes);
 }
 
@@ -104,7 +120,7 @@ export async function countByHook(models: HttpHooksModels, statuses: CallbackSta
 
 /** How many callbacks a filter matches (for "resend all N?" confirmations). */
 export async function countCallbacks(models: HttpHooksModels, filter: CallbackFilter): Promise<number> {
-	return models.Callback.count({where: whereOf(models, filter)});
+	return models.Callback.count(whereOf(models, filter));
 }
 
 /**
@@ -112,11 +128,24 @@ export async function countCallbacks(models: HttpHooksModels, filter: CallbackFi
  * running `--watch` sender) delivers them again. Attempts made so far are kept.
  */
 export async function requeueCallbacks(models: HttpHooksModels, selection: {ids: number[]} | {filter: CallbackFilter}): Promise<number> {
-	const where = 'ids' in selection ? {id: selection.ids} : whereOf(models, selection.filter);
+	let ids: number[];
+	if ('ids' in selection) {
+		ids = selection.ids;
+	} else {
+		// The matching ids first: an UPDATE binds its own values, which leaves no room for the search's.
+		const {where, bind} = whereOf(models, selection.filter);
+		ids = (await models.Callback.findAll({where, bind, attributes: ['id'], raw: true})).map(row => Number(row.id));
+	}
+
 	const now = new Date();
-	const [count] = await models.Callback.update(
-		{status: 'waiting', nextAttemptAt: now, leaseUntil: null, lockedBy: null, statusDetails: 'requeued by hand', updatedAt: now},
-		{where},
-	);
+	let count = 0;
+	for (let start = 0; start < ids.length; start += 500) {
+		const [updated] = await models.Callback.update(
+			{status: 'waiting', nextAttemptAt: now, leaseUntil: null, lockedBy: null, statusDetails: 'requeued by hand', updatedAt: now},
+			{where: {id: ids.slice(start, start + 500)}},
+		);
+		count += updated;
+	}
+
 	return count;
 }

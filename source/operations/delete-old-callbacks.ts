@@ -1,6 +1,7 @@
 import {Op, QueryTypes} from 'sequelize';
 import type {HttpHooksModels} from '../store/models.js';
-import {checkInteger} from './check-integer.js';
+import {checkInteger, ranges} from '../numbers.js';
+import {sqlDate} from '../store/db-date.js';
 
 export type DeleteProgress = {deleted: number; total: number};
 
@@ -23,26 +24,29 @@ export type DeleteOldResult = {
 	dryRun: boolean;
 	/** True when the signal stopped the work before every old callback was gone. */
 	stopped: boolean;
-	/** Old callbacks left alone because a sender holds them (status `sending`); a later run takes them. */
+	/** Old callbacks left alone because they are not final (`waiting`, or `sending` right now). */
 	skipped: number;
 };
 
 const day = 24 * 60 * 60 * 1000;
 
+/** The statuses a callback never leaves on its own: the only ones ever deleted. */
+export const finalStatuses = ['sent', 'error'] as const;
+
 /**
- * Delete the callbacks created more than `days` days ago, with their attempts (the foreign key
- * cascades), a batch at a time: no statement holds a lock for long, memory stays flat, and
- * an interruption keeps what was done. Callbacks a sender is sending right now are left alone,
- * so that its attempt rows still have their callback when it records them.
+ * Delete the final callbacks (sent, error) created more than `days` days ago, with their
+ * attempts (the foreign key cascades), a batch at a time: no statement holds a lock for long,
+ * memory stays flat, and an interruption keeps what was done. A callback still to be sent
+ * (waiting) or being sent is never deleted, however old.
  */
 export async function deleteOldCallbacks(models: HttpHooksModels, days: number, options: DeleteOldOptions = {}, now = new Date()): Promise<DeleteOldResult> {
-	const checkedDays = checkInteger('Days', days);
-	const batchSize = checkInteger('Batch size', options.batchSize ?? 2000, {min: 1});
-	const cutoff = new Date(now.getTime() - (checkedDays * day));
+	const checkedDays = checkInteger('Days', days, ranges.days);
+	const batchSize = checkInteger('Batch size', options.batchSize ?? 2000, ranges.deleteBatchSize);
+	const cutoff = sqlDate(new Date(now.getTime() - (checkedDays * day)), 'The cutoff of deleteOldCallbacks');
 	const dryRun = options.dryRun ?? false;
-	// Two index-only counts: every old callback (created_at), less those being sent (status).
+	// Two index-only counts: every old callback (created_at), less those not final (status).
 	const old = await models.Callback.count({where: {createdAt: {[Op.lt]: cutoff}}});
-	const skipped = old === 0 ? 0 : await models.Callback.count({where: {status: 'sending', createdAt: {[Op.lt]: cutoff}}});
+	const skipped = old === 0 ? 0 : await models.Callback.count({where: {status: {[Op.notIn]: finalStatuses}, createdAt: {[Op.lt]: cutoff}}});
 	const total = old - skipped;
 	if (dryRun || total === 0) {
 		return {deleted: dryRun ? total : 0, cutoff, dryRun, stopped: false, skipped};
@@ -50,11 +54,14 @@ export async function deleteOldCallbacks(models: HttpHooksModels, days: number, 
 
 	const sequelize = models.Callback.sequelize!;
 	// The oldest batch first, found through the created_at index; one autocommitted statement.
-	const sql = `DELETE FROM http_callbacks WHERE id IN (
-		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND status <> 'sending' ORDER BY created_at LIMIT :batchSize)`;
+	// The status is checked again on the rows the DELETE itself removes: on PostgreSQL a row a
+	// sender claims while the DELETE waits for its lock is re-read after the claim commits, and
+	// the outer condition (unlike the subquery's snapshot) then sees it `sending` and keeps it.
+	const sql = `DELETE FROM http_callbacks WHERE status IN (:final) AND id IN (
+		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND status IN (:final) ORDER BY created_at LIMIT :batchSize)`;
 	let deleted = 0;
 	while (!options.signal?.aborted) {
-		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize}, type: QueryTypes.BULKDELETE}) as unknown as number;
+		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize, final: finalStatuses}, type: QueryTypes.BULKDELETE}) as unknown as number;
 		deleted += count;
 		options.onProgress?.({deleted, total: Math.max(total, deleted)});
 		if (count < batchSize) {

@@ -1,7 +1,8 @@
 import {Op} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
 import type {HttpHooksModels} from '../store/models.js';
-import {checkInteger} from './check-integer.js';
+import {checkInteger, ranges} from '../numbers.js';
+import {sqlDate} from '../store/db-date.js';
 
 /** The statuses worth watching: callbacks piling up in the queue, or failing for good. */
 export const monitoredStatuses = ['error', 'waiting'] as const;
@@ -40,9 +41,9 @@ export function checkMonitorOptions(options: MonitorOptions): {status: Monitored
 		throw new HttpHooksError(`Status ${quote(status)} cannot be monitored: use ${monitoredStatuses.join(' or ')}`);
 	}
 
-	const callbacksLimit = checkInteger('Callbacks limit', options.callbacksLimit ?? 10);
-	const minutesAgo = options.minutesAgo === undefined || options.minutesAgo === null ? null : checkInteger('Minutes ago', options.minutesAgo, {min: 1});
-	const critical = options.critical === undefined || options.critical === null ? null : checkInteger('Critical limit', options.critical);
+	const callbacksLimit = checkInteger('callbacksLimit', options.callbacksLimit ?? 10, ranges.monitorCount);
+	const minutesAgo = options.minutesAgo === undefined || options.minutesAgo === null ? null : checkInteger('minutesAgo', options.minutesAgo, ranges.minutesAgo);
+	const critical = options.critical === undefined || options.critical === null ? null : checkInteger('critical', options.critical, ranges.monitorCount);
 	if (critical !== null && critical < callbacksLimit) {
 		throw new HttpHooksError(`Critical limit ${quote(critical)} is below the callbacks limit ${quote(callbacksLimit)}: it must be at least as high`);
 	}
@@ -59,7 +60,7 @@ export async function monitorCallbacks(models: HttpHooksModels, options: Monitor
 	const {status, callbacksLimit, minutesAgo, critical} = checkMonitorOptions(options);
 	const where = minutesAgo === null
 		? {status}
-		: {status, updatedAt: {[Op.gte]: new Date(now.getTime() - (minutesAgo * 60_000))}};
+		: {status, updatedAt: {[Op.gte]: sqlDate(new Date(now.getTime() - (minutesAgo * 60_000)), 'The start of the monitor window')}};
 	const count = await models.Callback.count({where});
 	const level: MonitorLevel = critical !== null && count > critical ? 'critical' : (count > callbacksLimit ? 'warning' : 'ok');
 	return {status, count, limit: callbacksLimit, critical, minutesAgo, level};

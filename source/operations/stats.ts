@@ -1,6 +1,6 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
-import {HttpHooksError, quote} from '../errors.js';
-import {parseDbDate} from '../store/db-date.js';
+import {checkInteger, ranges} from '../numbers.js';
+import {parseDbDate, sqlDate} from '../store/db-date.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
 
 export type HookStats = {
@@ -35,18 +35,15 @@ const key = (row: Row) => row.hook_id === null ? null : Number(row.hook_id);
  * the same SQL on SQLite and PostgreSQL (percentiles with window functions).
  */
 export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60, now = new Date(), hookId}: StatsOptions = {}): Promise<HookStats[]> {
-	if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
-		throw new HttpHooksError(`Window ${quote(windowMinutes)} is not a whole number of minutes, 1 or more`);
-	}
-
-	if (hookId !== undefined && (!Number.isInteger(hookId) || hookId < 1)) {
-		throw new HttpHooksError(`Hook id ${quote(hookId)} is not a positive whole number`);
+	checkInteger('windowMinutes', windowMinutes, ranges.windowMinutes);
+	if (hookId !== undefined) {
+		checkInteger('hookId', hookId, ranges.id);
 	}
 
 	const only = hookId === undefined ? '' : 'AND c.hook_id = :hookId';
 
 	const sequelize = models.Callback.sequelize as Sequelize;
-	const since = new Date(now.getTime() - (windowMinutes * 60_000));
+	const since = sqlDate(new Date(now.getTime() - (windowMinutes * 60_000)), 'The start of the stats window');
 	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements, type: QueryTypes.SELECT});
 	const [counts, lags, attempts, percentiles, hooks] = await Promise.all([
 		select(`SELECT c.hook_id, MAX(c.hook_name) AS hook_name, c.status, COUNT(*) AS n FROM http_callbacks c WHERE 1 = 1 ${only} GROUP BY c.hook_id, c.status`, {hookId}),
