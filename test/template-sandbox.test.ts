@@ -225,8 +225,8 @@ dialectTest('past a limit at run time, the write goes on and the callback is an 
 test('limit options must be whole numbers in their range', async t => {
 	const {Sequelize} = await import('sequelize');
 	const sequelize = new Sequelize({dialect: 'sqlite', storage: ':memory:', logging: false});
-	await t.throwsAsync(registerHttpHooks(sequelize, {maxPayloadBytes: 0}), {message: /^maxPayloadBytes must be a whole number from 1 to \d+, got 0/});
-	await t.throwsAsync(registerHttpHooks(sequelize, {templateTimeoutMs: 1.5}), {message: /^templateTimeoutMs must be a whole number from 1 to \d+, got 1\.5/});
+	await t.throwsAsync(registerHttpHooks(sequelize, {maxPayloadBytes: 0}), {message: /^maxPayloadBytes must be a whole number from 1 to \d+, got "?0"?/});
+	await t.throwsAsync(registerHttpHooks(sequelize, {templateTimeoutMs: 1.5}), {message: /^templateTimeoutMs must be a whole number from 1 to \d+, got "?1\.5"?/});
 	await sequelize.close();
 });
 
