@@ -28,3 +28,13 @@ export function quote(value: unknown): string {
 	const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
 	return JSON.stringify(cut);
 }
+
+/**
+ * A save refused because the hook changed since the editor loaded it (another editor, endpoint
+ * health disabling it, plain SQL): nothing was written. `current` is the hook as it is now.
+ */
+export class StaleHookError extends HttpHooksError {
+	constructor(message: string, readonly current?: unknown) {
+		super(message);
+	}
+}

@@ -10,7 +10,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
 import {useStore} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
-import {focusedField, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../state/hook-form-state.js';
+import {changedInput, focusedField, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../state/hook-form-state.js';
 import {formLines} from './hook-form-lines.js';
 
 type Props = {
@@ -80,7 +80,9 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 	const save = async (current: FormState) => {
 		dispatch({type: 'saving'});
 		try {
-			const saved = await source.saveHook(current.editingId, toHookInput(current.values));
+			const saved = current.loaded
+				? await source.updateHook(current.loaded, changedInput(current))
+				: await source.createHook(toHookInput(current.values));
 			const rotated = current.values.secret !== current.initial.secret && saved.previousSecretExpiresAt ? `; the previous secret also signs until ${dateTime(saved.previousSecretExpiresAt)}` : '';
 			notify(`Hook "${saved.name}" ${current.editingId === undefined ? 'created' : 'saved'} (id ${saved.id})${rotated}; running apps pick it up by themselves`, 'success');
 			onClose(saved.id);
