@@ -31,10 +31,16 @@ export function quote(value: unknown): string {
 
 /**
  * A save refused because the hook changed since the editor loaded it (another editor, endpoint
- * health disabling it, plain SQL): nothing was written. `current` is the hook as it is now.
+ * health disabling it, plain SQL): nothing was written. `changes` says what changed (e.g. "it was
+ * disabled (endpoint answered 410 Gone)"); `current` is the hook as it is now.
  */
 export class StaleHookError extends HttpHooksError {
-	constructor(message: string, readonly current?: unknown) {
+	readonly changes: string;
+	readonly current: unknown;
+
+	constructor(message: string, {changes, current}: {changes: string; current: unknown}) {
 		super(message);
+		this.changes = changes;
+		this.current = current;
 	}
 }

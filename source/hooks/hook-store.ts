@@ -236,7 +236,7 @@ function staleHook(current: HookRecord, expected: number, loaded?: HookRecord): 
 	}
 
 	const what = changes.length > 0 ? changes.join('; ') : `it was saved elsewhere (revision ${expected}, now ${current.revision ?? 0})`;
-	return new StaleHookError(`Hook ${quote(current.name)} (id ${current.id}) changed since it was loaded: ${what}. Nothing was saved; load it again and redo the edit.`, current);
+	return new StaleHookError(`Hook ${quote(current.name)} (id ${current.id}) changed since it was loaded: ${what}. Nothing was saved; load it again and redo the edit.`, {changes: what, current});
 }
 
 function toRecord(hook: HookAttributes): HookRecord {

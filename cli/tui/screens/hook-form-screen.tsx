@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
-import {HttpHooksError} from '../../../source/errors.js';
+import {HttpHooksError, StaleHookError} from '../../../source/errors.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
@@ -88,7 +88,9 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 			onClose(saved.id);
 		} catch (error) {
 			const message = describeError(error);
-			dispatch({type: 'failed', field: error instanceof HttpHooksError ? error.field : undefined, message});
+			// Someone changed the hook meanwhile: said in the form's own line, which stays in sight.
+			const stale = error instanceof StaleHookError ? `Not saved, the hook changed meanwhile: ${error.changes}. Esc, then e: edit it anew.` : undefined;
+			dispatch({type: 'failed', field: error instanceof HttpHooksError ? error.field : undefined, message: stale ?? message});
 			notify(error instanceof HttpHooksError && error.field ? `Not saved: ${message}` : message, 'error');
 		}
 	};
@@ -161,8 +163,8 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 					</Text>
 				))}
 			</Box>
-			<Text wrap="truncate-end" dimColor={!state.saving && errors === 0} color={errors > 0 ? theme.tone('error') : undefined}>
-				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : ' Ctrl-S validates with the library and saves; Esc leaves.'}
+			<Text wrap="truncate-end" dimColor={!state.saving && errors === 0 && !state.formError} color={errors > 0 || state.formError ? theme.tone('error') : undefined}>
+				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : state.formError ? ` ${state.formError}` : ' Ctrl-S validates with the library and saves; Esc leaves.'}
 			</Text>
 		</Box>
 	);
