@@ -28,3 +28,19 @@ export function quote(value: unknown): string {
 	const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
 	return JSON.stringify(cut);
 }
+
+/**
+ * A save refused because the hook changed since the editor loaded it (another editor, endpoint
+ * health disabling it, plain SQL): nothing was written. `changes` says what changed (e.g. "it was
+ * disabled (endpoint answered 410 Gone)"); `current` is the hook as it is now.
+ */
+export class StaleHookError extends HttpHooksError {
+	readonly changes: string;
+	readonly current: unknown;
+
+	constructor(message: string, {changes, current}: {changes: string; current: unknown}) {
+		super(message);
+		this.changes = changes;
+		this.current = current;
+	}
+}

@@ -4,12 +4,14 @@ import {customSignal, type CustomSignal} from './capture/custom-signal.js';
 import type {HookCache} from './capture/hook-cache.js';
 import type {ReloadWatcher} from './capture/reload-watcher.js';
 import {sendCallbacks, type SendOptions, type SendSummary} from './delivery/sender.js';
-import {HookStore, type HookRecord, type RotateOptions} from './hooks/hook-store.js';
+import {HookStore, type HookRecord, type RotateOptions, type UpdateHookOptions} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
 import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
 import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
 import {callbackStats, type HookStats, type StatsOptions} from './operations/stats.js';
+import {quote} from './errors.js';
 import type {ResolvedOptions} from './options.js';
+import {libraryWritesSettled} from './store/library-writes.js';
 import type {HttpHooksModels, SignalAttributes} from './store/models.js';
 
 export type Capture = {cache: HookCache; fire: Fire; watcher: ReloadWatcher; unbind(): void};
@@ -42,9 +44,13 @@ export class HttpHooks {
 		return this.#changed(await this.hooks.createHook(input));
 	}
 
-	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
+	/**
+	 * Change some fields of a hook. Pass `{loaded}` (the hook as the editor read it) or
+	 * `{expectedRevision}` to save only if nobody changed it since: else StaleHookError.
+	 */
+	async updateHook(id: number, changes: Partial<HookInput>, options: UpdateHookOptions = {}): Promise<HookRecord> {
 		await this.#signalsDefined();
-		return this.#changed(await this.hooks.updateHook(id, changes));
+		return this.#changed(await this.hooks.updateHook(id, changes, options));
 	}
 
 	/** Give a hook a new secret, signing with the old one too for `keepPreviousForMs` (default 24 h). */
@@ -105,7 +111,10 @@ export class HttpHooks {
 		const row = this.hooks.createSignal(name);
 		this.#definingSignals.add(row);
 		const settled = () => this.#definingSignals.delete(row);
-		row.then(settled, settled);
+		row.then(settled, error => {
+			settled();
+			this.options.warn(`could not create the row of signal ${quote(name)}; its sends will fail`, error);
+		});
 		return customSignal(name, row, this.capture?.fire);
 	}
 
@@ -117,7 +126,10 @@ export class HttpHooks {
 		await this.capture?.cache.reload();
 	}
 
-	/** Stop listening and watching; the Sequelize instance stays open (it is the app's). */
+	/**
+	 * Stop listening and watching, once the library's writes under way are done (so the app may
+	 * close its Sequelize instance right after); the instance stays open (it is the app's).
+	 */
 	async close(): Promise<void> {
 		if (this.#closed) {
 			return;
@@ -126,6 +138,8 @@ export class HttpHooks {
 		this.#closed = true;
 		this.capture?.unbind();
 		await this.capture?.watcher.stop();
+		await this.#signalsDefined();
+		await libraryWritesSettled(this.sequelize);
 	}
 
 	async #signalsDefined(): Promise<void> {

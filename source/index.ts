@@ -7,6 +7,8 @@ export {
 export type {HookInput} from './hooks/validate-hook.js';
 export type {HookRecord, RotateOptions} from './hooks/hook-store.js';
 export {secretChange} from './hooks/hook-store.js';
+export {StaleHookError} from './errors.js';
+export type {UpdateHookOptions} from './hooks/hook-store.js';
 export type {CustomSignal} from './capture/custom-signal.js';
 export type {Serializer, SerializerClass, SerializerModules} from './payload/serializer.js';
 export type {

@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto';
 import type {ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
+import {startReceiver} from '../fixtures/receiver.js';
 import {App} from '../cli/tui/app.js';
 import {ConsoleSource} from '../cli/tui/console-source.js';
 import {createTheme} from '../cli/tui/theme.js';
@@ -220,6 +221,32 @@ dialectTest('hook form: a new secret rotates (the old one signs a day more); per
 	} finally {
 		ui.unmount();
 		await setup.close();
+	}
+});
+
+dialectTest('hook form: a save after endpoint health disabled the hook is refused with what changed; the hook stays disabled', async (t, database) => {
+	const receiver = await startReceiver(() => ({status: 410}));
+	const setup = await consoleOn(database);
+	const {app, Pet, tool, source} = setup;
+	const hook = await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: receiver.url});
+	const ui = await show(t, source, 40);
+	try {
+		await until(t, ui, frame => /› +1 +pets +Pet +afterCreate +enabled/.test(frame), 'the hook');
+		await press(ui, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 1: pets') && /Enabled +\[x\] enabled/.test(frame), 'the edit form, the hook enabled');
+		// While the form is open, the sender finds the endpoint gone and disables the hook.
+		await Pet.create({name: 'Rex'});
+		t.like(await app.sendCallbacks(), {failed: 1});
+		t.false((await tool.getHook(hook.id)).enabled);
+
+		await press(ui, ' renamed', keys.ctrlS);
+		await until(t, ui, frame => frame.includes('Not saved, the hook changed meanwhile: it was disabled (endpoint answered 410 Gone).'), 'the save refused, saying why');
+		t.regex(ui.frame(), /error: Hook "pets" \(id 1\) changed since it was loaded/, 'the library\'s message in the message line');
+		t.like(await tool.getHook(hook.id), {name: 'pets', enabled: false, disabledReason: 'endpoint answered 410 Gone'});
+	} finally {
+		ui.unmount();
+		await setup.close();
+		await receiver.close();
 	}
 });
 

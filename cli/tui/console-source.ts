@@ -69,14 +69,18 @@ export class ConsoleSource {
 		return {models: [...catalog.keys()].sort(), signals: signals.map(signal => signal.name), methods: httpMethods, contentTypes: ['', ...contentTypes]};
 	}
 
-	/** A new secret typed into the form rotates: the old one keeps signing beside it for a day. */
-	async saveHook(id: number | undefined, input: HookInput): Promise<HookRecord> {
-		if (id === undefined) {
-			return this.httpHooks.createHook(input);
-		}
+	async createHook(input: HookInput): Promise<HookRecord> {
+		return this.httpHooks.createHook(input);
+	}
 
-		const current = await this.httpHooks.getHook(id);
-		return this.httpHooks.updateHook(id, {...input, ...secretChange(current, input.secret ?? null)});
+	/**
+	 * Save the fields changed in the form, only if the hook is still as it was loaded (else
+	 * StaleHookError says what changed). A new secret typed into the form rotates: the old one
+	 * keeps signing beside it for a day.
+	 */
+	async updateHook(loaded: HookRecord, changes: Partial<HookInput>): Promise<HookRecord> {
+		const secret = 'secret' in changes ? secretChange(loaded, changes.secret ?? null) : {};
+		return this.httpHooks.updateHook(loaded.id, {...changes, ...secret}, {loaded});
 	}
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {

@@ -8,11 +8,12 @@ export type HookMatch = {hook: CompiledHook; signal: string};
 /**
  * The enabled hooks of this process, indexed by model and signal, so that a write on a model
  * with no hook costs a map lookup and no query. Compiled hooks are kept across reloads while
- * the row is unchanged.
+ * the row and its signals are unchanged: compared by content, not by `updated_at`, which plain
+ * SQL may leave alone.
  */
 export class HookCache {
 	#byModel = new Map<string, Map<string, CompiledHook[]>>();
-	#compiled = new Map<number, {stamp: number; hook: CompiledHook}>();
+	#compiled = new Map<number, {stamp: string; hook: CompiledHook}>();
 
 	constructor(private readonly models: HttpHooksModels, private readonly serializers: SerializerSources, private readonly templateLimits?: TemplateLimits) {}
 
@@ -49,13 +50,13 @@ export class HookCache {
 			// A background reload stays out of the app's query log.
 			logging: false,
 		});
-		const compiled = new Map<number, {stamp: number; hook: CompiledHook}>();
+		const compiled = new Map<number, {stamp: string; hook: CompiledHook}>();
 		const byModel = new Map<string, Map<string, CompiledHook[]>>();
 		for (const row of rows) {
 			const definition: HookDefinition = {...row.get({plain: true}), signals: (row.signals ?? []).map(signal => signal.name)};
-			const stamp = row.updatedAt.getTime();
+			const stamp = JSON.stringify({...definition, signals: [...definition.signals].sort()});
 			const previous = this.#compiled.get(row.id);
-			const hook = previous?.stamp === stamp && sameSignals(previous.hook.definition.signals, definition.signals)
+			const hook = previous?.stamp === stamp
 				? previous.hook
 				: await compileHook(definition, this.serializers, this.templateLimits);
 			compiled.set(row.id, {stamp, hook});
@@ -69,8 +70,4 @@ export class HookCache {
 		this.#compiled = compiled;
 		this.#byModel = byModel;
 	}
-}
-
-function sameSignals(a: string[], b: string[]): boolean {
-	return a.length === b.length && a.every(signal => b.includes(signal));
 }

@@ -3,6 +3,11 @@ import {listen, type Listener} from '../store/pg-listener.js';
 
 export type ReloadWatcher = {stop(): Promise<void>};
 
+// A failed reload is tried again after the interval, then twice as long each time up to this.
+const maxBackoffMs = 30_000;
+// While reloads keep failing, a warning at most this often (the first failure always warns).
+const warnEveryMs = 60_000;
+
 /**
  * Call `reload` whenever hooks or signals change anywhere. The triggers of http_hooks_state
  * move a version on every change: it is polled on a timer (every dialect, the backstop), and on
@@ -12,27 +17,40 @@ export async function watchForReload(sequelize: Sequelize, reload: () => Promise
 	let version = await readVersion(sequelize);
 	let running: Promise<void> | undefined;
 	let stopped = false;
+	// After a failed reload: how many in a row, and no new try before `retryAt` (backoff).
+	let failures = 0;
+	let retryAt = 0;
+	let warnedAt = 0;
 
 	const check = async () => {
-		if (stopped || running) {
+		if (stopped || running || Date.now() < retryAt) {
 			return;
 		}
 
 		running = (async () => {
 			const current = await readVersion(sequelize);
-			if (current !== version) {
-				version = current;
+			// The version is taken as seen only once the reload worked: a failed one is tried again.
+			if (current !== version || failures > 0) {
 				await reload();
-			}
-		})().catch(error => {
-			// The app closed its Sequelize instance without closing the handle: stop quietly.
-			if (/closed/i.test(String((error as Error).message))) {
-				stopped = true;
-				clearInterval(timer);
-				return;
+				version = current;
 			}
 
-			warn('could not reload hooks', error);
+			if (failures > 0) {
+				warn(`hooks reloaded again after ${failures} failed ${failures === 1 ? 'try' : 'tries'}`);
+			}
+
+			failures = 0;
+			retryAt = 0;
+		})().catch(error => {
+			// Only close() stops the watcher: whatever failed (the database away, the app's
+			// instance closed), it keeps trying, less often, and says so now and then.
+			failures++;
+			const delay = Math.min(maxBackoffMs, intervalMs * (2 ** Math.min(failures - 1, 16)));
+			retryAt = Date.now() + delay;
+			if (!stopped && (failures === 1 || Date.now() - warnedAt >= warnEveryMs)) {
+				warnedAt = Date.now();
+				warn(`could not reload hooks (${failures} ${failures === 1 ? 'try' : 'tries'}); trying again in ${Math.ceil(delay / 1000)} s`, error);
+			}
 		}).finally(() => {
 			running = undefined;
 		});
@@ -47,6 +65,8 @@ export async function watchForReload(sequelize: Sequelize, reload: () => Promise
 		const schema = await currentSchema(sequelize);
 		listener = await listen(sequelize, 'http_hooks_changed', payload => {
 			if (!payload || payload === schema) {
+				// A notification is news: it may try at once, whatever the backoff said.
+				retryAt = 0;
 				void check();
 			}
 		}, error => warn('lost the connection listening for hook changes; polling continues', error)).catch(error => {

@@ -6,21 +6,22 @@ type Entry = {key: Buffer | Error | null; previous?: {key: Buffer | Error; until
 type SecretRow = {id: number; secret: string | null; previous_secret: string | null; previous_secret_expires_at: Date | string | null};
 
 /**
- * The signing keys of hooks, read from `http_hooks` by id when a batch is sent and kept for a
- * while, so that a long-running sender picks up a secret changed on the hook. A callback whose
- * hook was deleted is sent unsigned. A previous secret (rotation) signs too until it expires.
+ * The signing keys of hooks, read from `http_hooks` by id for every batch the sender claims (one
+ * query per batch), so a secret set, rotated or cleared anywhere, plain SQL included, signs the
+ * next batch sent. A callback whose hook was deleted is sent unsigned. A previous secret
+ * (rotation) signs too until it expires.
  */
 export class HookSecrets {
 	readonly #entries = new Map<number, Entry>();
 
-	constructor(private readonly sequelize: Sequelize, private readonly maxAgeMs = 30_000) {}
+	constructor(private readonly sequelize: Sequelize, private readonly maxAgeMs = 0) {}
 
-	/** Load the keys of these hooks that are not known yet (or known for too long). */
+	/** Load the keys of these hooks again (those loaded less than `maxAgeMs` ago are kept; by default none). */
 	async load(hookIds: Iterable<number | null>, now = Date.now()): Promise<void> {
 		const wanted = new Set<number>();
 		for (const id of hookIds) {
 			const entry = id === null ? undefined : this.#entries.get(id);
-			if (id !== null && (!entry || now - entry.loadedAt > this.maxAgeMs)) {
+			if (id !== null && (!entry || now - entry.loadedAt >= this.maxAgeMs)) {
 				wanted.add(id);
 			}
 		}

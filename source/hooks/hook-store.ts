@@ -1,7 +1,8 @@
 import type {Sequelize, Transaction} from 'sequelize';
-import {HttpHooksError, InvalidHookError, InvalidSignalError, quote} from '../errors.js';
+import {HttpHooksError, InvalidHookError, InvalidSignalError, quote, StaleHookError} from '../errors.js';
 import type {TemplateLimits} from '../payload/sandbox.js';
 import type {SerializerSources} from '../payload/serializer.js';
+import {libraryWrite} from '../store/library-writes.js';
 import {readCatalog} from '../store/model-catalog.js';
 import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
 import {customSignalName, isBuiltInSignal} from '../signals.js';
@@ -18,6 +19,16 @@ async function clearFailures(sequelize: Sequelize, hookId: number, transaction?:
 }
 
 export type RotateOptions = {keepPreviousForMs?: number};
+
+export type UpdateHookOptions = {
+	/**
+	 * The hook's `revision` when the editor loaded it: the save is refused with StaleHookError
+	 * if the hook changed since, whoever changed it. Without it (nor `loaded`), no check.
+	 */
+	expectedRevision?: number;
+	/** The hook as the editor loaded it: its revision is expected, and the error says what changed. */
+	loaded?: HookRecord;
+};
 
 const defaultKeepPreviousMs = 24 * 60 * 60 * 1000;
 
@@ -66,7 +77,7 @@ export class HookStore {
 
 	async createHook(input: HookInput): Promise<HookRecord> {
 		const valid = await validateHook(input, await this.validationContext());
-		const id = await this.sequelize.transaction(async transaction => {
+		const id = await libraryWrite(this.sequelize, async transaction => {
 			const {signals, ...fields} = valid;
 			const hook = await this.models.Hook.create(fields, {transaction});
 			await this.link(hook.id, signals, transaction);
@@ -75,19 +86,50 @@ export class HookStore {
 		return this.getHook(id);
 	}
 
-	/** Change some fields of a hook; the whole result is validated as on creation. */
-	async updateHook(id: number, changes: Partial<HookInput>): Promise<HookRecord> {
+	/**
+	 * Change some fields of a hook; the whole result is validated as on creation, and only the
+	 * fields given are written. With `expectedRevision` (or `loaded`), the save happens only if
+	 * the hook is still as the editor saw it, else StaleHookError says what changed.
+	 */
+	async updateHook(id: number, changes: Partial<HookInput>, {expectedRevision, loaded}: UpdateHookOptions = {}): Promise<HookRecord> {
+		const expected = expectedRevision ?? loaded?.revision;
+		if (expected !== undefined && !Number.isSafeInteger(expected)) {
+			throw new InvalidHookError(`expectedRevision ${quote(expected)} is not a revision (a whole number)`);
+		}
+
 		const current = await this.getHook(id);
+		if (expected !== undefined && current.revision !== expected) {
+			throw staleHook(current, expected, loaded);
+		}
+
 		const valid = await validateHook({...current, ...changes}, await this.validationContext());
-		await this.sequelize.transaction(async transaction => {
-			const {signals, ...fields} = valid;
-			await this.models.Hook.update({...fields, ...(fields.enabled ? healthy : {}), updatedAt: new Date()}, {where: {id}, transaction});
-			if (fields.enabled && !current.enabled) {
+		const {signals, ...fields} = valid;
+		const written: Record<string, unknown> = {};
+		for (const key of Object.keys(changes)) {
+			if (key !== 'signals' && key in fields) {
+				written[key] = fields[key as keyof typeof fields];
+			}
+		}
+
+		const enabling = written['enabled'] === true && !current.enabled;
+		await libraryWrite(this.sequelize, async transaction => {
+			const where = expected === undefined ? {id} : {id, revision: expected};
+			// The revision is written as well (the triggers move it on anyway): an update of
+			// updatedAt alone is skipped by Sequelize, and this one must run to check `where`.
+			const [count] = await this.models.Hook.update({...written, ...(enabling ? healthy : {}), revision: current.revision ?? 0, updatedAt: new Date()}, {where, transaction});
+			if (count === 0) {
+				// Changed (or deleted) between the check above and this write.
+				throw staleHook(await this.getHook(id), expected ?? 0, loaded);
+			}
+
+			if (enabling) {
 				await clearFailures(this.sequelize, id, transaction);
 			}
 
-			await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
-			await this.link(id, signals, transaction);
+			if ('signals' in changes) {
+				await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
+				await this.link(id, signals, transaction);
+			}
 		});
 		return this.getHook(id);
 	}
@@ -102,7 +144,7 @@ export class HookStore {
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {
 		const current = await this.getHook(id);
-		await this.sequelize.transaction(async transaction => {
+		await libraryWrite(this.sequelize, async transaction => {
 			await this.models.Hook.update({enabled, ...(enabled ? healthy : {}), updatedAt: new Date()}, {where: {id}, transaction});
 			if (enabled && !current.enabled) {
 				await clearFailures(this.sequelize, id, transaction);
@@ -112,8 +154,11 @@ export class HookStore {
 	}
 
 	async deleteHook(id: number): Promise<void> {
-		const deleted = await this.models.Hook.destroy({where: {id}});
-		await clearFailures(this.sequelize, id);
+		const deleted = await libraryWrite(this.sequelize, async transaction => {
+			const count = await this.models.Hook.destroy({where: {id}, transaction});
+			await clearFailures(this.sequelize, id, transaction);
+			return count;
+		});
 		if (deleted === 0) {
 			throw new HttpHooksError(`No hook with id ${quote(id)}`);
 		}
@@ -142,7 +187,7 @@ export class HookStore {
 			throw new InvalidSignalError(`Signal name ${quote(name)} is not valid: use dotted words such as "orders.shipped"`);
 		}
 
-		const [signal] = await this.models.Signal.findOrCreate({where: {name}, defaults: {name, builtIn: isBuiltInSignal(name)}});
+		const [signal] = await libraryWrite(this.sequelize, async transaction => this.models.Signal.findOrCreate({where: {name}, defaults: {name, builtIn: isBuiltInSignal(name)}, transaction}));
 		return signal.get({plain: true}) as SignalAttributes;
 	}
 
@@ -166,13 +211,35 @@ export class HookStore {
 			throw new InvalidHookError(`Signal ${quote(name)} is used by hooks ${hooks.map(hook => quote(hook.name)).join(', ')}`);
 		}
 
-		await signal.destroy();
+		await libraryWrite(this.sequelize, async transaction => signal.destroy({transaction}));
 	}
 
 	private async link(hookId: number, signals: string[], transaction: Transaction): Promise<void> {
 		const rows = await this.models.Signal.findAll({where: {name: signals}, transaction});
 		await this.models.SignalLink.bulkCreate(rows.map(signal => ({hookId, signalId: signal.id})), {transaction});
 	}
+}
+
+// What an editor sees of a hook, for saying what changed under it (secrets by name only).
+const watched: Array<[keyof HookRecord, string]> = [
+	['name', 'name'], ['model', 'model'], ['signals', 'signals'], ['targetUrl', 'target URL'], ['httpMethod', 'method'],
+	['contentType', 'content type'], ['headers', 'headers'], ['payloadTemplate', 'payload template'], ['serializerClass', 'serializer'],
+	['secret', 'secret'], ['previousSecret', 'previous secret'], ['ordered', 'ordered'],
+];
+
+function staleHook(current: HookRecord, expected: number, loaded?: HookRecord): StaleHookError {
+	const changes: string[] = [];
+	if (loaded && loaded.enabled !== current.enabled) {
+		changes.push(current.enabled ? 'it was enabled' : `it was disabled${current.disabledReason ? ` (${current.disabledReason})` : ''}`);
+	}
+
+	const fields = loaded ? watched.filter(([key]) => JSON.stringify(loaded[key] ?? null) !== JSON.stringify(current[key] ?? null)).map(([, label]) => label) : [];
+	if (fields.length > 0) {
+		changes.push(`${fields.join(', ')} changed`);
+	}
+
+	const what = changes.length > 0 ? changes.join('; ') : `it was saved elsewhere (revision ${expected}, now ${current.revision ?? 0})`;
+	return new StaleHookError(`Hook ${quote(current.name)} (id ${current.id}) changed since it was loaded: ${what}. Nothing was saved; load it again and redo the edit.`, {changes: what, current});
 }
 
 function toRecord(hook: HookAttributes): HookRecord {

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
-import {HttpHooksError} from '../../../source/errors.js';
+import {HttpHooksError, StaleHookError} from '../../../source/errors.js';
 import {safeText} from '../../safe-text.js';
 import {PaneTitle} from '../components/pane-title.js';
 import {useConsole} from '../console-context.js';
@@ -11,7 +11,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
 import {useStore} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
-import {focusedField, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../state/hook-form-state.js';
+import {changedInput, focusedField, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../state/hook-form-state.js';
 import {formLines} from './hook-form-lines.js';
 
 type Props = {
@@ -81,13 +81,17 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 	const save = async (current: FormState) => {
 		dispatch({type: 'saving'});
 		try {
-			const saved = await source.saveHook(current.editingId, toHookInput(current.values));
+			const saved = current.loaded
+				? await source.updateHook(current.loaded, changedInput(current))
+				: await source.createHook(toHookInput(current.values));
 			const rotated = current.values.secret !== current.initial.secret && saved.previousSecretExpiresAt ? `; the previous secret also signs until ${dateTime(saved.previousSecretExpiresAt)}` : '';
 			notify(`Hook "${saved.name}" ${current.editingId === undefined ? 'created' : 'saved'} (id ${saved.id})${rotated}; running apps pick it up by themselves`, 'success');
 			onClose(saved.id);
 		} catch (error) {
 			const message = describeError(error);
-			dispatch({type: 'failed', field: error instanceof HttpHooksError ? error.field : undefined, message});
+			// Someone changed the hook meanwhile: said in the form's own line, which stays in sight.
+			const stale = error instanceof StaleHookError ? `Not saved, the hook changed meanwhile: ${error.changes}. Esc, then e: edit it anew.` : undefined;
+			dispatch({type: 'failed', field: error instanceof HttpHooksError ? error.field : undefined, message: stale ?? message});
 			notify(error instanceof HttpHooksError && error.field ? `Not saved: ${message}` : message, 'error');
 		}
 	};
@@ -160,8 +164,8 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 					</Text>
 				))}
 			</Box>
-			<Text wrap="truncate-end" dimColor={!state.saving && errors === 0} color={errors > 0 ? theme.tone('error') : undefined}>
-				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : ' Ctrl-S validates with the library and saves; Esc leaves.'}
+			<Text wrap="truncate-end" dimColor={!state.saving && errors === 0 && !state.formError} color={errors > 0 || state.formError ? theme.tone('error') : undefined}>
+				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : state.formError ? ` ${state.formError}` : ' Ctrl-S validates with the library and saves; Esc leaves.'}
 			</Text>
 		</Box>
 	);

@@ -44,6 +44,8 @@ export type FormOptions = {models: string[]; signals: string[]; methods: readonl
 export type FormState = {
 	/** The hook being edited; undefined when creating one. */
 	editingId?: number;
+	/** The hook as it was loaded: saves are conditional on it being unchanged since. */
+	loaded?: HookRecord;
 	values: FormValues;
 	initial: FormValues;
 	options: FormOptions;
@@ -96,7 +98,7 @@ export function initialForm(options: FormOptions, hook?: HookRecord): FormState 
 	const models = values.model && !options.models.includes(values.model) ? [...options.models, values.model] : options.models;
 	const signals = [...options.signals, ...values.signals.filter(signal => !options.signals.includes(signal))];
 	return {
-		editingId: hook?.id, values, initial: values, options: {...options, models, signals},
+		editingId: hook?.id, loaded: hook, values, initial: values, options: {...options, models, signals},
 		focus: 0, caret: values.name.length, option: 0, errors: {}, saving: false,
 	};
 }
@@ -126,6 +128,26 @@ export function toHookInput(values: FormValues): HookInput {
 		ordered: values.ordered,
 		enabled: values.enabled,
 	};
+}
+
+/**
+ * The fields the editor changed, as updateHook takes them: only these are written, so a field
+ * someone else changed meanwhile is never written back as it was loaded.
+ */
+export function changedInput(state: FormState): Partial<HookInput> {
+	const now = toHookInput(state.values);
+	const before = toHookInput(state.initial);
+	const changes: Record<string, unknown> = {};
+	for (const key of Object.keys(now) as Array<keyof HookInput>) {
+		const same = key === 'signals'
+			? JSON.stringify([...now.signals].sort()) === JSON.stringify([...before.signals].sort())
+			: now[key] === before[key];
+		if (!same) {
+			changes[key] = now[key];
+		}
+	}
+
+	return changes as Partial<HookInput>;
 }
 
 function textOf(state: FormState): string | undefined {

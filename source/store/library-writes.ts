@@ -1,0 +1,27 @@
+import {Transaction, type Sequelize} from 'sequelize';
+
+const queues = new WeakMap<Sequelize, {tail: Promise<unknown>}>();
+
+/**
+ * Run one of the library's own writes (hooks, signals) in a transaction of its own. On SQLite
+ * the writes of one Sequelize instance take turns, and each begins IMMEDIATE, taking the file's
+ * write lock at once: two deferred transactions that read and then write refuse each other
+ * (SQLITE_BUSY), while immediate ones wait their turn within the busy timeout. On PostgreSQL a
+ * plain transaction: row locks keep writers apart.
+ */
+export async function libraryWrite<T>(sequelize: Sequelize, write: (transaction: Transaction) => Promise<T>): Promise<T> {
+	if (sequelize.getDialect() !== 'sqlite') {
+		return sequelize.transaction(async transaction => write(transaction));
+	}
+
+	const queue = queues.get(sequelize) ?? {tail: Promise.resolve()};
+	queues.set(sequelize, queue);
+	const result = queue.tail.then(async () => sequelize.transaction({type: Transaction.TYPES.IMMEDIATE}, async transaction => write(transaction)));
+	queue.tail = result.catch(() => undefined);
+	return result;
+}
+
+/** Resolves once every library write queued so far on this instance has finished (SQLite). */
+export async function libraryWritesSettled(sequelize: Sequelize): Promise<void> {
+	await queues.get(sequelize)?.tail;
+}
