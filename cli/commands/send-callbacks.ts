@@ -1,4 +1,4 @@
-import {ConnectionError} from 'sequelize';
+import {BaseError} from 'sequelize';
 import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
@@ -96,9 +96,10 @@ function progressLine(io: Io, watch: boolean): ((progress: SendProgress) => void
 	};
 }
 
+// Any error of the database's (a lost connection comes as one too) ends the run with exit code 3.
 function isUnavailable(error: unknown): boolean {
 	const {original} = error as {original?: {code?: string}};
-	return error instanceof ConnectionError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
+	return error instanceof BaseError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
 }
 
 export const sendCallbacksCommand: Command = {
@@ -150,7 +151,7 @@ export const sendCallbacksCommand: Command = {
 			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
 		} catch (error) {
 			if (isUnavailable(error)) {
-				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}`);
+				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}; callbacks this run held are sent again once their lease runs out`);
 			}
 
 			throw error;

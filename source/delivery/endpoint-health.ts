@@ -1,5 +1,5 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
-import type {Outage} from './outage.js';
+import {fromDatabase, type Outage} from './outage.js';
 import type {Finished} from './record-results.js';
 import type {WriteTurns} from './write-turns.js';
 
@@ -79,7 +79,7 @@ export class EndpointHealth {
 				await turns.run(async () => this.#apply(hooks));
 				return;
 			} catch (error) {
-				if (!persistent()) {
+				if (!persistent() || !fromDatabase(error)) {
 					warn('could not update the health of endpoints', error);
 					return;
 				}

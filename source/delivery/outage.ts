@@ -1,9 +1,18 @@
 import {setTimeout as sleep} from 'node:timers/promises';
+import {BaseError} from 'sequelize';
 
 // Waits between tries while the database is away: doubling from the first, never above the cap,
 // so that a sender resumes within a couple of seconds of the database coming back.
 const firstDelayMs = 100;
 export const maxDelayMs = 2000;
+
+/**
+ * Whether an error came from the database (or the way to it): worth trying again once it is back.
+ * Any other error is a defect that trying again would only repeat.
+ */
+export function fromDatabase(error: unknown): boolean {
+	return error instanceof BaseError;
+}
 
 /**
  * Whether a run can reach its database, as its calls find out. A failure after success and a

@@ -83,7 +83,8 @@ export async function recordResults(sequelize: Sequelize, worker: string, batch:
 	if (sqlite) {
 		rows = await sequelize.transaction({type: Transaction.TYPES.IMMEDIATE}, async transaction => {
 			const inserted = await sequelize.query<{id: number}>(
-				`INSERT INTO http_callback_attempts (${attemptColumns}) SELECT * FROM (${sqliteRows.attempts}) AS a WHERE ${notRecorded} RETURNING callback_id AS id`,
+				// WITH first: Sequelize runs a statement that starts with INSERT without reading its rows.
+				`WITH a AS (${sqliteRows.attempts}) INSERT INTO http_callback_attempts (${attemptColumns}) SELECT * FROM a WHERE ${notRecorded} RETURNING callback_id AS id`,
 				{bind: [JSON.stringify(attempts)], type: QueryTypes.SELECT, transaction},
 			);
 			const updated = await sequelize.query<{id: number}>(

@@ -1,5 +1,5 @@
 import type {Sequelize} from 'sequelize';
-import type {Outage} from './outage.js';
+import {fromDatabase, type Outage} from './outage.js';
 import {recordResults, type Finished} from './record-results.js';
 import type {WriteTurns} from './write-turns.js';
 
@@ -108,13 +108,13 @@ export class ResultWriter {
 				return;
 			} catch (error) {
 				const wait = outage.failed(`writing ${batch.length} result(s)`, error);
-				if (this.settings.persistent()) {
+				if (this.settings.persistent() && fromDatabase(error)) {
 					attempt = 0;
 					await outage.pause(wait);
 					continue;
 				}
 
-				if (attempt >= tries) {
+				if (attempt >= tries || !fromDatabase(error)) {
 					this.#fatal ??= error;
 					return;
 				}

@@ -10,7 +10,7 @@ import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
 import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
 import {judgeAttempt} from './outcome.js';
-import {Outage} from './outage.js';
+import {fromDatabase, Outage} from './outage.js';
 import {OutgoingRequests} from './outgoing-request.js';
 import {ProgressMeter} from './progress-meter.js';
 import type {Finished} from './record-results.js';
@@ -86,7 +86,8 @@ class SendRun {
 		this.#secrets = new HookSecrets(sequelize);
 		this.#requests = new OutgoingRequests(this.#settings.userAgent);
 		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
-		this.#outage = new Outage(logger.warn, () => this.#held.size);
+		// Only a watching run waits for the database; another fails with one error instead.
+		this.#outage = new Outage(options.watch ? logger.warn : () => undefined, () => this.#held.size);
 		this.#source = new ClaimSource({
 			sequelize, worker: this.#worker, leaseMs: this.#settings.leaseMs, turns: this.#turns,
 			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started,
@@ -244,7 +245,7 @@ class SendRun {
 				claimed = await this.#source.claim(wanted);
 				this.#outage.ok();
 			} catch (error) {
-				if (!this.options.watch) {
+				if (!this.options.watch || !fromDatabase(error)) {
 					throw error;
 				}
 
@@ -317,7 +318,7 @@ class SendRun {
 				this.#outage.ok();
 				break;
 			} catch (error) {
-				if (!this.options.watch) {
+				if (!this.options.watch || !fromDatabase(error)) {
 					await this.#release(claimed.map(callback => callback.id));
 					throw error;
 				}
