@@ -378,6 +378,11 @@ class SendRun {
 				this.#held.delete(id);
 			}
 		} catch (error) {
+			if (this.#fatal !== undefined) {
+				// The run ends with that error, which says what becomes of its callbacks.
+				return;
+			}
+
 			this.logger.warn(`could not give back ${ids.length} claimed callback(s); they are sent again when their lease runs out`, error);
 		}
 	}
