@@ -119,8 +119,11 @@ export const sendCallbacksCommand: Command = {
 		'CGNAT, unique-local or cloud metadata addresses (the attempt fails: "blocked: …");',
 		'--allow-network 10.20.0.0/16 keeps a subnet reachable.',
 		'',
+		'With --watch it outlives the database: through an outage of any length it keeps its results,',
+		'tries again every 2 s at most, says so once on stderr, and resumes when the database is back.',
+		'',
 		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error` or an id',
-		'does not exist, 2 usage, 3 database unreachable.',
+		'does not exist, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
 	].join('\n'),
 	examples: [
 		'hooks send-callbacks',
