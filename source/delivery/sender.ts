@@ -73,6 +73,8 @@ class SendRun {
 	#inFlight = 0;
 	#wake: WakeUp | undefined;
 	#renewing = false;
+	/** Result writes done so far: a claim that came back empty while one was done may have missed its followers. */
+	#writes = 0;
 	/** Wakes a claim that waits for this run's own results to be written. */
 	#resultsWritten = signal();
 
@@ -240,6 +242,7 @@ class SendRun {
 				return;
 			}
 
+			const writesBefore = this.#writes;
 			let claimed: ClaimedCallback[];
 			try {
 				claimed = await this.#source.claim(wanted);
@@ -265,7 +268,8 @@ class SendRun {
 
 			// Nothing claimable now, but this run still holds callbacks of ordered hooks: once their
 			// results are written, the callbacks of the same records that waited behind them are due.
-			if (!this.options.watch && this.#source.idsLeft === undefined && this.#holdsOrdered() && !this.#stopping) {
+			const ordered = this.#holdsOrdered() || this.#writes !== writesBefore;
+			if (!this.options.watch && this.#source.idsLeft === undefined && ordered && !this.#stopping) {
 				// The timer: held callbacks may also leave without a write (given back, or the writer failed).
 				await Promise.race([this.#resultsWritten.promise, sleep(heldPollMs)]);
 				continue;
@@ -355,6 +359,7 @@ class SendRun {
 			}
 		}
 
+		this.#writes++;
 		const written = this.#resultsWritten;
 		this.#resultsWritten = signal();
 		written.resolve();
