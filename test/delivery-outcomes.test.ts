@@ -219,8 +219,9 @@ dialectTest('results are written in batches, not one UPDATE per callback', async
 
 		const writes = statements.filter(sql => /UPDATE http_callbacks\b/.test(sql) && /status = v\.status/.test(sql));
 		const inserts = statements.filter(sql => /INSERT INTO http_callback_attempts/.test(sql));
-		t.true(writes.length >= 1 && writes.length <= 12, `${writes.length} result statements for 60 callbacks`);
-		t.true(inserts.length <= 12, `${inserts.length} attempt inserts for 60 callbacks`);
+		// Results are written as they finish, with those that finished during the previous write.
+		t.true(writes.length >= 1 && writes.length < names.length, `${writes.length} result statements for 60 callbacks`);
+		t.true(inserts.length < names.length, `${inserts.length} attempt inserts for 60 callbacks`);
 		t.is(await setup.httpHooks.models.Attempt.count(), 60);
 	} finally {
 		await receiver.close();

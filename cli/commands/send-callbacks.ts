@@ -1,4 +1,4 @@
-import {ConnectionError} from 'sequelize';
+import {BaseError} from 'sequelize';
 import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
@@ -104,9 +104,10 @@ function progressLine(io: Io, watch: boolean): ((progress: SendProgress) => void
 	};
 }
 
+// Any error of the database's (a lost connection comes as one too) ends the run with exit code 3.
 function isUnavailable(error: unknown): boolean {
 	const {original} = error as {original?: {code?: string}};
-	return error instanceof ConnectionError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
+	return error instanceof BaseError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
 }
 
 export const sendCallbacksCommand: Command = {
@@ -126,8 +127,11 @@ export const sendCallbacksCommand: Command = {
 		'CGNAT, unique-local or cloud metadata addresses (the attempt fails: "blocked: …");',
 		'--allow-network 10.20.0.0/16 keeps a subnet reachable.',
 		'',
+		'With --watch it outlives the database: through an outage of any length it keeps its results,',
+		'tries again every 2 s at most, says so once on stderr, and resumes when the database is back.',
+		'',
 		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error` or an id',
-		'does not exist, 2 usage, 3 database unreachable.',
+		'does not exist, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
 	].join('\n'),
 	examples: [
 		'hooks send-callbacks',
@@ -164,7 +168,7 @@ export const sendCallbacksCommand: Command = {
 			}
 
 			if (isUnavailable(error)) {
-				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}`);
+				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}; callbacks this run held are sent again once their lease runs out`);
 			}
 
 			throw error;

@@ -1,4 +1,5 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
+import {fromDatabase, type Outage} from './outage.js';
 import type {Finished} from './record-results.js';
 import type {WriteTurns} from './write-turns.js';
 
@@ -8,6 +9,9 @@ type Settings = {
 	disableAfterFailures: number;
 	turns: Pick<WriteTurns, 'run'>;
 	warn(message: string, error?: unknown): void;
+	outage: Outage;
+	/** True while a failed update is tried again without end (a watching run that is not stopping). */
+	persistent(): boolean;
 	/** A hook was disabled by this sender. */
 	onDisabled(hookId: number): void;
 };
@@ -58,15 +62,31 @@ export class EndpointHealth {
 	record(batch: Finished[]): void {
 		const hooks = tally(batch);
 		if (hooks.size > 0) {
-			this.#chain = this.#chain.then(async () => this.settings.turns.run(async () => this.#apply(hooks))).catch(error => {
-				this.settings.warn('could not update the health of endpoints', error);
-			});
+			this.#chain = this.#chain.then(async () => this.#applyUntilDone(hooks));
 		}
 	}
 
 	/** Wait for the writes of everything recorded so far. */
 	async drain(): Promise<void> {
 		await this.#chain;
+	}
+
+	/** A watching run keeps the counts through an outage; another run gives up with a warning. */
+	async #applyUntilDone(hooks: Map<number, Tally>): Promise<void> {
+		const {turns, outage, persistent, warn} = this.settings;
+		for (;;) {
+			try {
+				await turns.run(async () => this.#apply(hooks));
+				return;
+			} catch (error) {
+				if (!persistent() || !fromDatabase(error)) {
+					warn('could not update the health of endpoints', error);
+					return;
+				}
+
+				await outage.pause(outage.failed('updating the health of endpoints', error));
+			}
+		}
 	}
 
 	async #apply(hooks: Map<number, Tally>): Promise<void> {

@@ -10,6 +10,7 @@ import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
 import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
 import {judgeAttempt} from './outcome.js';
+import {fromDatabase, Outage} from './outage.js';
 import {OutgoingRequests, UnsendableRequestError} from './outgoing-request.js';
 import {ProgressMeter} from './progress-meter.js';
 import type {Finished} from './record-results.js';
@@ -58,6 +59,8 @@ class SendRun {
 	/** Hooks disabled during this run: their queued callbacks are given back, not sent. */
 	readonly #disabledHooks = new Set<number>();
 	readonly #source: ClaimSource;
+	/** Whether the database answers; says so when that changes. */
+	readonly #outage: Outage;
 	readonly #queue: ClaimedCallback[] = [];
 	/**
 	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
@@ -69,6 +72,9 @@ class SendRun {
 	#claimError: unknown;
 	#inFlight = 0;
 	#wake: WakeUp | undefined;
+	#renewing = false;
+	/** Result writes done so far: a claim that came back empty while one was done may have missed its followers. */
+	#writes = 0;
 	/** Wakes a claim that waits for this run's own results to be written. */
 	#resultsWritten = signal();
 
@@ -82,16 +88,20 @@ class SendRun {
 		this.#secrets = new HookSecrets(sequelize);
 		this.#requests = new OutgoingRequests(this.#settings.userAgent);
 		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
+		// Only a watching run waits for the database; another fails with one error instead.
+		this.#outage = new Outage(options.watch ? logger.warn : () => undefined, () => this.#held.size);
 		this.#source = new ClaimSource({
 			sequelize, worker: this.#worker, leaseMs: this.#settings.leaseMs, turns: this.#turns,
 			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started,
 		}, callbackIds);
 		this.#health = new EndpointHealth({
 			sequelize, disableAfterFailures: this.#settings.disableAfterFailures, turns: this.#turns, warn: logger.warn,
+			outage: this.#outage, persistent: () => this.#persistent,
 			onDisabled: hookId => this.#disabledHooks.add(hookId),
 		});
 		this.#results = new ResultWriter({
-			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns, warn: logger.warn,
+			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns,
+			outage: this.#outage, persistent: () => this.#persistent,
 			onWritten: (batch, applied) => this.#written(batch, applied),
 		});
 	}
@@ -103,6 +113,11 @@ class SendRun {
 
 	get #fatal(): unknown {
 		return this.#claimError ?? this.#results.fatal;
+	}
+
+	/** A watching run that is not stopping outlives the database: it tries again without end. */
+	get #persistent(): boolean {
+		return Boolean(this.options.watch) && this.options.signal?.aborted !== true;
 	}
 
 	get #stopping(): boolean {
@@ -126,6 +141,11 @@ class SendRun {
 			await progress?.start();
 			this.options.signal?.addEventListener('abort', stop);
 			await Promise.all(Array.from({length: this.#settings.concurrency}, async () => this.#work()));
+			// A claim may still be on its way: what it brings is counted and given back, not left leased.
+			while (this.#refilling) {
+				await this.#refilling;
+			}
+
 			await this.#results.drain();
 			await this.#health.drain();
 			await this.#releaseQueued();
@@ -133,7 +153,6 @@ class SendRun {
 			this.options.signal?.removeEventListener('abort', stop);
 			clearInterval(renewal);
 			progress?.stop();
-			this.#results.close();
 			this.#client.close();
 			await this.#wake?.close();
 		}
@@ -150,6 +169,8 @@ class SendRun {
 
 	async #work(): Promise<void> {
 		for (;;) {
+			// Results not written yet are requests a crash would repeat: no more of them than slots.
+			await this.#results.room(this.#settings.concurrency);
 			const callback = await this.#next();
 			if (!callback) {
 				return;
@@ -221,16 +242,23 @@ class SendRun {
 				return;
 			}
 
-			let claimed: ClaimedCallback[] = [];
+			const writesBefore = this.#writes;
+			let claimed: ClaimedCallback[];
 			try {
 				claimed = await this.#source.claim(wanted);
+				this.#outage.ok();
 			} catch (error) {
-				if (!this.options.watch) {
+				if (!this.options.watch || !fromDatabase(error)) {
 					throw error;
 				}
 
-				// A long-running sender outlives a database that is away for a while.
-				this.logger.warn('could not claim callbacks; trying again', error);
+				// A watching sender outlives a database that is away, however long.
+				await this.#outage.pause(this.#outage.failed('claiming callbacks', error), this.options.signal);
+				if (this.#stopping) {
+					return;
+				}
+
+				continue;
 			}
 
 			if (claimed.length > 0) {
@@ -240,8 +268,8 @@ class SendRun {
 
 			// Nothing claimable now, but this run still holds callbacks of ordered hooks: once their
 			// results are written, the callbacks of the same records that waited behind them are due.
-			if (!this.options.watch && this.#source.idsLeft === undefined && this.#holdsOrdered() && !this.#stopping) {
-				this.#results.flushNow();
+			const ordered = this.#holdsOrdered() || this.#writes !== writesBefore;
+			if (!this.options.watch && this.#source.idsLeft === undefined && ordered && !this.#stopping) {
 				// The timer: held callbacks may also leave without a write (given back, or the writer failed).
 				await Promise.race([this.#resultsWritten.promise, sleep(heldPollMs)]);
 				continue;
@@ -279,17 +307,32 @@ class SendRun {
 		return Math.max(0, Math.min(this.#batch, left));
 	}
 
-	async #accept(claimed: ClaimedCallback[]): Promise<void> {
+	async #accept(all: ClaimedCallback[]): Promise<void> {
+		// A callback this run still holds (its result not written yet) whose lease ran out while the
+		// database was away comes back to this run: the lease is renewed, it is not sent again.
+		const claimed = all.filter(callback => !this.#held.has(callback.id));
 		this.#summary.claimed += claimed.length;
 		for (const callback of claimed) {
 			this.#held.set(callback.id, callback.orderingKey ?? null);
 		}
 
-		try {
-			await this.#secrets.load(claimed.map(callback => callback.hookId));
-		} catch (error) {
-			await this.#release(claimed.map(callback => callback.id));
-			throw error;
+		for (;;) {
+			try {
+				await this.#secrets.load(claimed.map(callback => callback.hookId));
+				this.#outage.ok();
+				break;
+			} catch (error) {
+				if (!this.options.watch || !fromDatabase(error)) {
+					await this.#release(claimed.map(callback => callback.id));
+					throw error;
+				}
+
+				if (this.#stopping) {
+					break;
+				}
+
+				await this.#outage.pause(this.#outage.failed('reading the hooks\' secrets', error), this.options.signal);
+			}
 		}
 
 		if (this.#stopping) {
@@ -316,6 +359,7 @@ class SendRun {
 			}
 		}
 
+		this.#writes++;
 		const written = this.#resultsWritten;
 		this.#resultsWritten = signal();
 		written.resolve();
@@ -339,15 +383,29 @@ class SendRun {
 				this.#held.delete(id);
 			}
 		} catch (error) {
+			if (this.#fatal !== undefined) {
+				// The run ends with that error, which says what becomes of its callbacks.
+				return;
+			}
+
 			this.logger.warn(`could not give back ${ids.length} claimed callback(s); they are sent again when their lease runs out`, error);
 		}
 	}
 
 	async #renew(): Promise<void> {
+		if (this.#held.size === 0 || this.#renewing) {
+			return;
+		}
+
+		// A renewal that fails is tried again at the next tick; the callbacks stay held meanwhile.
+		this.#renewing = true;
 		try {
 			await this.#turns.run(async () => renewLeases(this.sequelize, this.#worker, [...this.#held.keys()], new Date(Date.now() + this.#settings.leaseMs)));
+			this.#outage.ok();
 		} catch (error) {
-			this.logger.warn('could not renew the leases of claimed callbacks', error);
+			this.#outage.failed('renewing leases', error);
+		} finally {
+			this.#renewing = false;
 		}
 	}
 }

@@ -26,8 +26,15 @@ export async function listen(sequelize: Sequelize, channel: string, onNotify: (p
 		}
 	});
 	client.on('error', onError);
-	await client.connect();
-	await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+	try {
+		await client.connect();
+		await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+	} catch (error) {
+		// A connection that could not LISTEN is of no use: closed, not left behind.
+		await client.end().catch(() => undefined);
+		throw error;
+	}
+
 	return {
 		async close() {
 			await client.end().catch(() => undefined);

@@ -34,7 +34,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
 	const relay = (from: net.Socket, to: net.Socket) => {
 		from.on('data', chunk => {
 			if (delay > 0) {
-				setTimeout(() => to.destroyed || to.write(chunk), delay);
+				// Unref'd: a chunk held for long must not keep the test process alive.
+				setTimeout(() => to.destroyed || to.write(chunk), delay).unref();
 			} else if (!to.destroyed) {
 				to.write(chunk);
 			}

@@ -1,0 +1,55 @@
+import test from 'ava';
+import {claimDue} from '../source/delivery/claim.js';
+import {recordResults, type Finished} from '../source/delivery/record-results.js';
+import {connectHttpHooks, type HttpHooks} from '../source/index.js';
+import {createTestDatabase} from './helpers/database.js';
+import {dialectTest} from './helpers/dialect-test.js';
+import {insertCallbacks} from './helpers/run-cli.js';
+
+const worker = 'test-sender';
+
+/** Two callbacks claimed by `worker`, and a successful attempt for each. */
+async function claimedBatch(httpHooks: HttpHooks): Promise<Finished[]> {
+	await insertCallbacks(httpHooks.models, 2, {nextAttemptAt: new Date(Date.now() - 1000)});
+	const now = new Date();
+	const claimed = await claimDue(httpHooks.sequelize, {worker, now, leaseUntil: new Date(now.getTime() + 60_000)}, {limit: 10, cutoff: now});
+	return claimed.map(callback => ({
+		id: callback.id, hookId: null, attempt: 1,
+		result: {startedAt: new Date(), durationMs: 5, statusCode: 200, error: null, responseBody: 'ok'},
+		outcome: {status: 'sent', statusDetails: 'status_code:200', nextAttemptAt: null},
+	}));
+}
+
+dialectTest('a batch of results written twice (a retry after a failure that did commit) records each attempt once', async (t, database) => {
+	const httpHooks = await connectHttpHooks(database.sequelize);
+	try {
+		const batch = await claimedBatch(httpHooks);
+		const ids = batch.map(finished => finished.id);
+		t.deepEqual([...await recordResults(database.sequelize, worker, batch)].sort(), ids);
+		t.deepEqual([...await recordResults(database.sequelize, worker, batch)].sort(), ids, 'the second write finds its results standing');
+		t.is(await httpHooks.models.Attempt.count(), 2, 'one row per attempt');
+		const callbacks = await httpHooks.models.Callback.findAll();
+		t.true(callbacks.every(callback => callback.status === 'sent' && callback.attempts === 1));
+	} finally {
+		await httpHooks.close();
+	}
+});
+
+test('sqlite: a batch of results is written whole or not at all (a failed status update leaves no attempt rows)', async t => {
+	const database = await createTestDatabase('sqlite');
+	const httpHooks = await connectHttpHooks(database.sequelize);
+	try {
+		const batch = await claimedBatch(httpHooks);
+		await database.sequelize.query('CREATE TRIGGER refuse_results BEFORE UPDATE OF status ON http_callbacks BEGIN SELECT RAISE(ABORT, \'refused\'); END');
+		await t.throwsAsync(recordResults(database.sequelize, worker, batch));
+		t.is(await httpHooks.models.Attempt.count(), 0, 'the attempts went with the failed update');
+
+		await database.sequelize.query('DROP TRIGGER refuse_results');
+		await recordResults(database.sequelize, worker, batch);
+		t.is(await httpHooks.models.Attempt.count(), 2, 'written once when tried again');
+		t.is(await httpHooks.models.Callback.count({where: {status: 'sent', attempts: 1}}), 2);
+	} finally {
+		await httpHooks.close();
+		await database.close();
+	}
+});
