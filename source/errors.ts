@@ -28,3 +28,9 @@ export function quote(value: unknown): string {
 	const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
 	return JSON.stringify(cut);
 }
+
+/**
+ * A callback that could not be stored, not even as an `error` callback: the app's write fails
+ * with it, so that a change never commits silently without its webhook.
+ */
+export class CallbackStorageError extends HttpHooksError {}
