@@ -1,5 +1,5 @@
 import type {Sequelize, Transaction} from 'sequelize';
-import {CallbackStorageError, quote} from '../errors.js';
+import {CallbackStorageError, InvalidPayloadError, quote} from '../errors.js';
 import {dialectTraits} from '../store/dialect-traits.js';
 import {errorRow, insertCallbacks, type CallbackRow} from './record-callbacks.js';
 
@@ -38,8 +38,36 @@ export async function isolated<T>(sequelize: Sequelize, transaction: Transaction
 	}
 }
 
+// The database's own message: Sequelize wraps some errors in its own ("Validation error").
 function messageOf(error: unknown): string {
+	const original = (error as {original?: unknown}).original;
+	if (original instanceof Error && original.message) {
+		return original.message;
+	}
+
 	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A payload the database cannot store exactly (PostgreSQL: NUL) is not stored changed: the
+ * callback is an `error` saying why (with raiseExceptions, the write fails).
+ */
+function storable(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSettings): CallbackRow[] {
+	const {unstorable} = dialectTraits(sequelize);
+	return rows.map(row => {
+		const reason = row.payload === null ? undefined : unstorable(row.payload);
+		if (reason === undefined) {
+			return row;
+		}
+
+		const error = new InvalidPayloadError(`Payload cannot be stored: ${reason}`);
+		if (settings.raise) {
+			throw error;
+		}
+
+		settings.warn(`hook ${quote(row.hookName)} could not build a callback for ${row.model}; stored it with status error`, error);
+		return errorRow(row, `${error.name}: ${error.message}`);
+	});
 }
 
 /**
@@ -53,7 +81,7 @@ export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<
 	let rows: CallbackRow[] = [];
 	try {
 		await isolated(sequelize, transaction, async () => {
-			rows = await build();
+			rows = storable(sequelize, await build(), settings);
 			await insertCallbacks(sequelize, rows, transaction);
 		});
 		return;
@@ -63,7 +91,7 @@ export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<
 		}
 
 		if (settings.raise) {
-			throw storageError(rows[0]!, error, transaction);
+			throw storageError(rows, error, transaction);
 		}
 	}
 
@@ -80,17 +108,19 @@ export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<
 			try {
 				await isolated(sequelize, transaction, async () => insertCallbacks(sequelize, [errorRow(row, `Could not store the callback: ${messageOf(error)}`)], transaction));
 			} catch (fallbackError) {
-				throw storageError(row, fallbackError, transaction);
+				throw storageError([row], fallbackError, transaction);
 			}
 		}
 	}
 }
 
-function storageError(row: CallbackRow, error: unknown, transaction: Transaction | null | undefined): CallbackStorageError {
+function storageError(rows: CallbackRow[], error: unknown, transaction: Transaction | null | undefined): CallbackStorageError {
 	if (error instanceof CallbackStorageError) {
 		return error;
 	}
 
+	const [row] = rows as [CallbackRow];
+	const what = rows.length === 1 ? `the callback of hook ${quote(row.hookName)}` : `the callbacks of hooks ${rows.map(each => quote(each.hookName)).join(', ')}`;
 	const committed = transaction ? '' : '; the change ran without a transaction and is already committed';
-	return new CallbackStorageError(`Could not store the callback of hook ${quote(row.hookName)} for ${row.model} ${quote(row.objectId)}: ${messageOf(error)}${committed}`, {cause: error});
+	return new CallbackStorageError(`Could not store ${what} for ${row.model} ${quote(row.objectId)}: ${messageOf(error)}${committed}`, {cause: error});
 }
