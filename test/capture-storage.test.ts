@@ -85,11 +85,10 @@ dialectTest('any value survives: every callback is stored, with its payload and 
 dialectTest('a long text primary key in a transaction: the app\'s rows and their callbacks commit together', async (t, database) => {
 	const {Doc, httpHooks} = await app(database, ['docs']);
 	const id = 'long key '.repeat(40);
-	await database.sequelize.transaction(async transaction => {
-		await Doc.create({id, data: {}}, {transaction});
-		await Doc.create({id: 'short', data: {}}, {transaction});
-	});
-	t.is(await Doc.count(), 2, 'the app\'s rows are committed');
+	// Before, on PostgreSQL, this transaction resolved while its row was rolled back.
+	await database.sequelize.transaction(async transaction => Doc.create({id, data: {}}, {transaction}));
+	t.is(await Doc.count(), 1, 'the app\'s row is committed');
+	await database.sequelize.transaction(async transaction => Doc.create({id: 'short', data: {}}, {transaction}));
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => [callback.objectId, callback.status]), [[id, 'waiting'], ['short', 'waiting']]);
 	await httpHooks.close();
 });
