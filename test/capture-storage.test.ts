@@ -102,9 +102,14 @@ dialectTest('a callback the database refuses is stored as an error, the others a
 	});
 	t.is(await Doc.count(), 2, 'the app\'s transaction committed');
 	await Doc.create({id: 'c', data: {}});
+	// A bulk create runs the hooks of its rows concurrently, in one transaction.
+	const bulk = ['d1', 'd2', 'd3', 'd4', 'd5'];
+	await database.sequelize.transaction(async transaction => Doc.bulkCreate(bulk.map(id => ({id, data: {}})), {transaction}));
+	t.is(await Doc.count(), 8);
 	const callbacks = await callbacksOf(httpHooks);
 	t.deepEqual(callbacks.map(callback => `${callback.objectId} ${callback.hookName} ${callback.status}`).sort(), [
 		'a accepted waiting', 'a refused error', 'b accepted waiting', 'b refused error', 'c accepted waiting', 'c refused error',
+		...bulk.flatMap(id => [`${id} accepted waiting`, `${id} refused error`]),
 	]);
 	for (const callback of callbacks.filter(callback => callback.status === 'error')) {
 		t.regex(callback.statusDetails!, /^Could not store the callback: .*refused_by_test/);
@@ -112,7 +117,7 @@ dialectTest('a callback the database refuses is stored as an error, the others a
 		t.is(callback.nextAttemptAt, null);
 	}
 
-	t.is(warnings.length, 3);
+	t.is(warnings.length, 3 + bulk.length);
 	t.regex(warnings[0]!, /callback of hook "refused" for Doc "a" could not be stored; storing it with status error/);
 	await httpHooks.close();
 

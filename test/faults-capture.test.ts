@@ -34,7 +34,7 @@ if (postgresUrl) {
 			let counter = 0;
 			const write = async (autocommit: boolean) => {
 				const names = autocommit ? [`auto-${++counter}`] : [`tx-${++counter}-a`, `tx-${counter}-b`];
-				const entries = names.map(name => ({name, autocommit, after: restored}));
+				const entries: Write[] = names.map(name => ({name, autocommit, after: restored}));
 				writes.push(...entries);
 				try {
 					if (autocommit) {

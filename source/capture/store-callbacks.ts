@@ -78,6 +78,26 @@ function storable(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSett
  */
 export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<CallbackRow[]>, settings: StoreSettings): Promise<void> {
 	const {transaction} = settings;
+	if (transaction && dialectTraits(sequelize).failedStatementAbortsTransaction) {
+		return oneAtATime(transaction, async () => store(sequelize, build, settings));
+	}
+
+	return store(sequelize, build, settings);
+}
+
+// Captures of one transaction run one after the other when they use savepoints: Sequelize runs
+// the hooks of a bulk call concurrently, and a rollback to the savepoint of one capture must
+// not undo another capture's INSERT issued meanwhile.
+const queues = new WeakMap<Transaction, Promise<unknown>>();
+async function oneAtATime<T>(transaction: Transaction, work: () => Promise<T>): Promise<T> {
+	const previous = queues.get(transaction) ?? Promise.resolve();
+	const run = previous.then(work);
+	queues.set(transaction, run.catch(() => undefined));
+	return run;
+}
+
+async function store(sequelize: Sequelize, build: () => Promise<CallbackRow[]>, settings: StoreSettings): Promise<void> {
+	const {transaction} = settings;
 	let rows: CallbackRow[] = [];
 	try {
 		await isolated(sequelize, transaction, async () => {
