@@ -71,9 +71,15 @@ function copyEntries(entries: Array<[string, unknown]>, depth: number, skip?: Se
 		}
 
 		const plain = toPlain(item, depth + 1);
-		if (plain !== undefined) {
-			// defineProperty: a key named `__proto__` stays an ordinary property, as in JSON.parse.
+		if (plain === undefined) {
+			continue;
+		}
+
+		if (key === '__proto__') {
+			// An ordinary property, as JSON.parse makes it, not the object's prototype.
 			Object.defineProperty(copy, key, {value: plain, enumerable: true, writable: true, configurable: true});
+		} else {
+			copy[key] = plain;
 		}
 	}
 
