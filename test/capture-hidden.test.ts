@@ -191,3 +191,29 @@ dialectTest('hidden attributes of included, nested and lazily loaded association
 	t.false('passwordHash' in lazy.json.owner);
 	await httpHooks.close();
 });
+
+dialectTest('plain data: odd values are copied safely, and a circular signal argument gives an error callback', async (t, {sequelize}) => {
+	const {app: {Owner}, httpHooks} = await hooked(sequelize);
+	const checked = httpHooks.defineSignal('owners.checked');
+	const owner = await Owner.create({name: 'Ann', profile: JSON.parse('{"__proto__": {"polluted": true}, "list": [1, null]}')});
+	const circular: Record<string, unknown> = {name: 'loop'};
+	circular['self'] = circular;
+	await checked.send(owner, {circular});
+	await checked.send(owner, {big: 12_345_678_901_234_567_890n, notANumber: Number.NaN, when: new Date('2026-01-02T03:04:05.000Z'), skip: () => 1, list: [() => 1]});
+	const all = await callbacksOf(httpHooks);
+	const odd = all.find(callback => callback.hookName === 'owner template' && callback.eventType === 'owners.checked' && callback.status === 'waiting')!;
+	t.deepEqual(odd.json.args, {big: '12345678901234567890', notANumber: null, when: '2026-01-02T03:04:05.000Z', list: [null]});
+	const callbacks = all;
+	const created = callbacks.find(callback => callback.hookName === 'owner template' && callback.eventType === 'created')!;
+	t.deepEqual(Object.keys(created.json.instance.profile), ['__proto__', 'list'], 'a "__proto__" key stays an ordinary key');
+	t.is(({} as Record<string, unknown>)['polluted'], undefined);
+	// The first send's callbacks (one per hook but the serializer, which never sees the arguments).
+	const signal = callbacks.filter(callback => callback.eventType === 'owners.checked' && callback.hookName !== 'owner serializer').slice(0, 3);
+	t.deepEqual(signal.map(callback => callback.hookName).sort(), ['owner default', 'owner header', 'owner template']);
+	for (const callback of signal) {
+		t.is(callback.status, 'error', `${callback.hookName}: a circular argument cannot become JSON`);
+		t.regex(callback.statusDetails!, /nested deeper than 64 levels/);
+	}
+
+	await httpHooks.close();
+});
