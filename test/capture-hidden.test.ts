@@ -217,3 +217,9 @@ dialectTest('plain data: odd values are copied safely, and a circular signal arg
 
 	await httpHooks.close();
 });
+
+dialectTest('a hidden list that is not an array of names is refused when the library is registered', async (t, {sequelize}) => {
+	sequelize.define('Account', {secret: DataTypes.STRING}, {httpHooks: {hidden: 'secret'}} as never);
+	await sequelize.sync();
+	await t.throwsAsync(registerHttpHooks(sequelize), {name: 'HttpHooksError', message: /^Model "Account" lists its hidden attributes as "secret"; give an array/});
+});
