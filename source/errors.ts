@@ -44,3 +44,9 @@ export class StaleHookError extends HttpHooksError {
 		this.current = current;
 	}
 }
+
+/**
+ * A callback that could not be stored, not even as an `error` callback: the app's write fails
+ * with it, so that a change never commits silently without its webhook.
+ */
+export class CallbackStorageError extends HttpHooksError {}

@@ -4,6 +4,7 @@ export type {HttpHooksOptions, Logger} from './options.js';
 export {
 	HttpHooksError, InvalidSignalError, InvalidHeadersError, InvalidPayloadError, InvalidHookError,
 } from './errors.js';
+export {CallbackStorageError} from './errors.js';
 export type {HookInput} from './hooks/validate-hook.js';
 export type {HookRecord, RotateOptions} from './hooks/hook-store.js';
 export {secretChange} from './hooks/hook-store.js';

@@ -2,7 +2,8 @@ import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
 import type {HookCache} from './hook-cache.js';
-import {callbackRow, insertCallbacks} from './record-callbacks.js';
+import {callbackRow} from './record-callbacks.js';
+import {storeCallbacks} from './store-callbacks.js';
 
 type Options = {transaction?: Transaction | null; model?: ModelStatic<Model>; individualHooks?: boolean};
 
@@ -20,7 +21,10 @@ const hookName = 'sequelize-http-hooks';
 // One capture per Sequelize instance: a second would write every callback twice.
 const bound = new WeakSet<Sequelize>();
 
-/** Turn a firing into callback rows and insert them with the triggering transaction. */
+/**
+ * Turn a firing into callback rows and insert them with the triggering transaction. A callback
+ * that cannot be stored fails the write (see storeCallbacks): never a silent loss.
+ */
 export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureSettings): Fire {
 	return async (instance, signals, {transaction, created = false, args}) => {
 		const model = (instance.constructor as ModelStatic<Model>).name;
@@ -29,7 +33,8 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 			return;
 		}
 
-		try {
+		// Building may load associations in the app's transaction: it runs isolated too.
+		await storeCallbacks(sequelize, async () => {
 			const rows = [];
 			for (const {hook, signal} of matches) {
 				const firing = {signal, eventType: eventTypeOf(signal, created), instance, transaction, args};
@@ -38,14 +43,8 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 				}));
 			}
 
-			await insertCallbacks(sequelize, rows, transaction);
-		} catch (error) {
-			if (settings.raiseExceptions) {
-				throw error;
-			}
-
-			settings.warn(`could not record callbacks for ${model}`, error);
-		}
+			return rows;
+		}, {transaction, raise: settings.raiseExceptions, warn: settings.warn});
 	};
 }
 

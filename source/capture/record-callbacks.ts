@@ -1,5 +1,6 @@
 import {createHash, randomUUID} from 'node:crypto';
-import type {Sequelize, Transaction} from 'sequelize';
+import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
+import {dialectTraits} from '../store/dialect-traits.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
@@ -41,7 +42,24 @@ export function orderingKeyOf(model: string, firing: Firing): string | null {
 	return key !== null && key.length > orderingKeyLimit ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
 }
 
-type CallbackRow = unknown[];
+/** One callback row, as the capture builds it. */
+export type CallbackRow = {
+	hookId: number;
+	hookName: string;
+	model: string;
+	objectId: string | null;
+	eventType: string;
+	webhookId: string;
+	targetUrl: string;
+	httpMethod: string;
+	contentType: string | null;
+	headers: string;
+	payload: string | null;
+	status: 'waiting' | 'error';
+	statusDetails: string | null;
+	createdAt: Date;
+	orderingKey: string | null;
+};
 
 /**
  * Build the callback row of one firing. When the payload or headers cannot be built, the row is
@@ -51,7 +69,7 @@ export async function callbackRow(hook: CompiledHook, firing: Firing, raise: boo
 	const {definition} = hook;
 	const now = new Date();
 	let request: {payload: string | null; headers: Record<string, string>} = {payload: null, headers: {}};
-	let status = 'waiting';
+	let status: CallbackRow['status'] = 'waiting';
 	let details: string | null = null;
 	let orderingKey: string | null = null;
 	try {
@@ -67,22 +85,49 @@ export async function callbackRow(hook: CompiledHook, firing: Firing, raise: boo
 		details = cut(`${(error as Error).name}: ${(error as Error).message}`, statusDetailsLimit);
 	}
 
-	return [
-		definition.id, definition.name, definition.model, objectIdOf(firing.instance), firing.eventType, newWebhookId(),
-		definition.targetUrl, definition.httpMethod, definition.contentType, JSON.stringify(request.headers), request.payload,
-		status, details, 0, status === 'waiting' ? now : null, now, now, orderingKey,
-	];
+	return {
+		hookId: definition.id, hookName: definition.name, model: definition.model, objectId: objectIdOf(firing.instance),
+		eventType: firing.eventType, webhookId: newWebhookId(), targetUrl: definition.targetUrl, httpMethod: definition.httpMethod,
+		contentType: definition.contentType, headers: JSON.stringify(request.headers), payload: request.payload,
+		status, statusDetails: details, createdAt: now, orderingKey,
+	};
 }
 
-/** Insert callback rows in one statement, inside the triggering transaction. */
+/** The same callback as an `error` that keeps only what identifies it, with the reason. */
+export function errorRow(row: CallbackRow, reason: string): CallbackRow {
+	return {...row, headers: '{}', payload: null, status: 'error', statusDetails: cut(reason, statusDetailsLimit), orderingKey: null};
+}
+
+// One prepared statement text per number of rows: values are always bound, never inlined, so
+// any value (NUL, quotes, `$1`, `?`, `:name`, megabytes) reaches the column as it is.
+const insertSql = new Map<number, string>();
+function insertStatement(count: number): string {
+	let sql = insertSql.get(count);
+	if (!sql) {
+		const rows = Array.from({length: count}, (_, row) => `(${columns.map((_, column) => `$${(row * columns.length) + column + 1}`).join(', ')})`);
+		sql = `INSERT INTO http_callbacks (${columns.join(', ')}) VALUES ${rows.join(', ')}`;
+		insertSql.set(count, sql);
+	}
+
+	return sql;
+}
+
+/** Insert callback rows in one statement with bound values, inside the given transaction. */
 export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[], transaction?: Transaction | null): Promise<void> {
 	if (rows.length === 0) {
 		return;
 	}
 
-	const placeholders = `(${columns.map(() => '?').join(', ')})`;
-	await sequelize.query(
-		`INSERT INTO http_callbacks (${columns.join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}`,
-		{replacements: rows.flat(), transaction: transaction ?? undefined, type: 'INSERT' as never},
-	);
+	const {time} = dialectTraits(sequelize);
+	const values: unknown[] = [];
+	for (const row of rows) {
+		const created = time(row.createdAt);
+		values.push(
+			row.hookId, row.hookName, row.model, row.objectId, row.eventType, row.webhookId, row.targetUrl, row.httpMethod,
+			row.contentType, row.headers, row.payload, row.status, row.statusDetails, 0, row.status === 'waiting' ? created : null,
+			created, created, row.orderingKey,
+		);
+	}
+
+	await sequelize.query(insertStatement(rows.length), {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT});
 }

@@ -2,6 +2,7 @@ import {QueryTypes, type Sequelize} from 'sequelize';
 import {fromDatabase, type Outage} from './outage.js';
 import type {Finished} from './record-results.js';
 import type {WriteTurns} from './write-turns.js';
+import {dialectTraits} from '../store/dialect-traits.js';
 
 type Settings = {
 	sequelize: Sequelize;
@@ -129,9 +130,10 @@ export class EndpointHealth {
 
 	async #disable(hookId: number, reason: string, now: Date): Promise<void> {
 		const [, changed] = await this.settings.sequelize.query(
-			`UPDATE http_hooks SET enabled = :off, disabled_reason = :reason, disabled_at = :now, updated_at = :now
-			WHERE id = :hookId AND enabled = :on`,
-			{replacements: {hookId, reason, now, on: true, off: false}},
+			// Bound, not inlined: the reason quotes what a receiver answered, which may hold anything.
+			`UPDATE http_hooks SET enabled = $1, disabled_reason = $2, disabled_at = $3, updated_at = $3
+			WHERE id = $4 AND enabled = $5`,
+			{bind: [false, reason, dialectTraits(this.settings.sequelize).time(now), hookId, true]},
 		);
 		if (affected(changed) > 0) {
 			this.settings.warn(`hook ${hookId} disabled: ${reason}; enable it again to resume its waiting callbacks`);

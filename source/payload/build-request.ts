@@ -1,6 +1,6 @@
 import type {Model, ModelStatic, Transaction} from 'sequelize';
 import type {CompiledHook} from '../capture/compile-hook.js';
-import {loadInstanceData, plainData, type PlainData} from './instance-data.js';
+import {changesOf, loadInstanceData, plainData, toPlain, type PlainData} from './instance-data.js';
 import {checkPayloadSize} from './template.js';
 import {validatePayload} from './validate-payload.js';
 
@@ -16,31 +16,26 @@ export type Firing = {
 
 export type BuiltRequest = {payload: string; headers: Record<string, string>};
 
-// What an update changed; other events change nothing.
-function changes(instance: Model, eventType: string): {changed: string[]; previous: PlainData} {
-	const changed = eventType === 'updated' ? instance.changed() : false;
-	const names = Array.isArray(changed) ? changed : [];
-	const previous: PlainData = {};
-	for (const name of names) {
-		previous[name] = instance.previous(name as never);
-	}
-
-	return {changed: names, previous: JSON.parse(JSON.stringify(previous)) as PlainData};
-}
-
 /** The template context: data only, never the live instance. */
 async function templateContext(hook: CompiledHook, firing: Firing): Promise<PlainData> {
 	const model = firing.instance.constructor as ModelStatic<Model>;
 	const instance = await loadInstanceData(firing.instance, hook.instancePaths, firing.transaction);
+	const args = plainArgs(firing);
 	return {
-		...firing.args,
-		args: firing.args ?? {},
+		...args,
+		args,
 		instance,
 		event_type: firing.eventType,
 		signal: firing.signal,
 		model: model.name,
-		...changes(firing.instance, firing.eventType),
+		...(firing.eventType === 'updated' ? changesOf(firing.instance) : {changed: [], previous: {}}),
 	};
+}
+
+// A custom signal's arguments come from app code and may hold model instances: plain data too.
+function plainArgs(firing: Firing): PlainData {
+	const args = toPlain(firing.args ?? {});
+	return args && typeof args === 'object' && !Array.isArray(args) ? args as PlainData : {};
 }
 
 export function objectIdOf(instance: Model): string | null {
@@ -55,10 +50,10 @@ function defaultPayload(firing: Firing, data: PlainData): unknown {
 	delete serialization[model.primaryKeyAttribute];
 	return {
 		object_type: model.name,
-		object_id: firing.instance.get(model.primaryKeyAttribute) ?? null,
+		object_id: toPlain(firing.instance.get(model.primaryKeyAttribute)) ?? null,
 		event_type: firing.eventType,
 		object_serialization: serialization,
-		...(firing.args && Object.keys(firing.args).length > 0 ? {signal_arguments: firing.args} : {}),
+		...(firing.args && Object.keys(firing.args).length > 0 ? {signal_arguments: plainArgs(firing)} : {}),
 	};
 }
 
@@ -78,7 +73,9 @@ export async function buildRequest(hook: CompiledHook, firing: Firing): Promise<
 	if (hook.template) {
 		payload = hook.template.render(context!);
 	} else if (hook.serialize) {
-		payload = JSON.stringify(await hook.serialize(firing.instance) ?? null);
+		// The serializer is app code and gets the live instance; what it returns goes through
+		// toPlain, so a model instance in it (or the instance itself) leaves without hidden attributes.
+		payload = JSON.stringify(toPlain(await hook.serialize(firing.instance)) ?? null);
 	} else {
 		payload = JSON.stringify(defaultPayload(firing, plainData(firing.instance)));
 	}

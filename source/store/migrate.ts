@@ -6,6 +6,7 @@ import * as reportingIndexes from './migrations/0003-reporting-indexes.js';
 import * as secretRotation from './migrations/0004-secret-rotation.js';
 import * as endpointHealth from './migrations/0005-endpoint-health.js';
 import * as orderedDelivery from './migrations/0006-ordered-delivery.js';
+import * as longObjectIds from './migrations/0007-long-object-ids.js';
 import * as hookRevisions from './migrations/0008-hook-revisions.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
@@ -16,6 +17,7 @@ const migrations = [
 	{name: '0004-secret-rotation', module: secretRotation},
 	{name: '0005-endpoint-health', module: endpointHealth},
 	{name: '0006-ordered-delivery', module: orderedDelivery},
+	{name: '0007-long-object-ids', module: longObjectIds},
 	{name: '0008-hook-revisions', module: hookRevisions},
 ];
 

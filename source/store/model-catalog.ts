@@ -1,5 +1,6 @@
 import type {ModelStatic, Model, Sequelize} from 'sequelize';
 import type {HttpHooksModels} from './models.js';
+import {HttpHooksError, quote} from '../errors.js';
 
 export type AttributeDescription = {name: string; type: string; hidden: boolean};
 export type AssociationDescription = {as: string; target: string; type: string};
@@ -18,9 +19,23 @@ type AnyModel = ModelStatic<Model>;
  * `sequelize.define('User', {...}, {httpHooks: {hidden: ['passwordHash']}})`.
  */
 export function hiddenAttributes(model: AnyModel): Set<string> {
-	const options = model.options as {httpHooks?: {hidden?: string[]}};
-	return new Set(options.httpHooks?.hidden ?? []);
+	let hidden = hiddenByModel.get(model);
+	if (!hidden) {
+		const given = (model.options as {httpHooks?: {hidden?: unknown}}).httpHooks?.hidden ?? [];
+		// A string would otherwise be read as a list of its letters, hiding nothing.
+		if (!Array.isArray(given) || !given.every(name => typeof name === 'string')) {
+			throw new HttpHooksError(`Model ${quote(model.name)} lists its hidden attributes as ${quote(given)}; give an array of attribute names, e.g. {httpHooks: {hidden: ['passwordHash']}}`);
+		}
+
+		hidden = new Set(given as string[]);
+		hiddenByModel.set(model, hidden);
+	}
+
+	return hidden;
 }
+
+// Read on every captured write: once per model.
+const hiddenByModel = new WeakMap<AnyModel, Set<string>>();
 
 export function describeModel(model: AnyModel): ModelDescription {
 	const hidden = hiddenAttributes(model);

@@ -150,7 +150,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		hookId: {type: DataTypes.INTEGER, allowNull: true},
 		hookName: {type: DataTypes.STRING, allowNull: false},
 		model: {type: DataTypes.STRING, allowNull: true},
-		objectId: {type: DataTypes.STRING, allowNull: true},
+		objectId: {type: DataTypes.TEXT, allowNull: true},
 		orderingKey: {type: DataTypes.STRING, allowNull: true},
 		eventType: {type: DataTypes.STRING, allowNull: false},
 		webhookId: {type: DataTypes.STRING, allowNull: false},
