@@ -232,7 +232,7 @@ dialectTest('bad delivery settings and send options are errors naming the value'
 	const receiver = await startReceiver();
 	try {
 		const setup = await appWithHook(t, database, {targetUrl: receiver.url});
-		await t.throwsAsync(setup.httpHooks.sendCallbacks({concurrency: 0}), {message: /delivery\.concurrency must be .*got "0"/});
+		await t.throwsAsync(setup.httpHooks.sendCallbacks({concurrency: 0}), {message: /concurrency must be .*got "0"/});
 		await t.throwsAsync(setup.httpHooks.sendCallbacks({hookId: -3}), {message: /hookId must be .*got "-3"/});
 		await t.throwsAsync(setup.httpHooks.sendCallbacks({callbackIds: [1, 'x' as never]}), {message: /callback id must be .*got "x"/});
 		await t.throwsAsync(setup.httpHooks.sendCallbacks({delivery: {timeoutMs: 'soon' as never}}), {message: /delivery\.timeoutMs .*got "soon"/});
