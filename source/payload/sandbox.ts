@@ -233,7 +233,8 @@ environmentTables.filters = Object.assign(Object.create(null) as Record<string, 
 environmentTables.tests = Object.assign(Object.create(null) as Record<string, unknown>, tests(environmentTables.tests));
 environmentTables.globals = globals;
 
-function walk(node: unknown, visit: (node: AstNode) => void): void {
+/** Visit every node of a parsed template, depth first. */
+export function walk(node: unknown, visit: (node: AstNode) => void): void {
 	if (!node || typeof node !== 'object') {
 		return;
 	}

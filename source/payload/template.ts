@@ -1,6 +1,6 @@
 import {InvalidPayloadError} from '../errors.js';
 import {escapeFor} from './escape.js';
-import {compileSandboxed, defaultTemplateLimits, SandboxSyntaxError, TemplateLimitError, type AstNode, type SandboxTemplate, type TemplateLimits} from './sandbox.js';
+import {compileSandboxed, defaultTemplateLimits, SandboxSyntaxError, TemplateLimitError, type AstNode, type SandboxTemplate, type TemplateLimits, walk} from './sandbox.js';
 
 export type CompiledTemplate = {
 	/** The paths under `instance` that the template reads, such as `['owner', 'name']`. */
@@ -10,22 +10,6 @@ export type CompiledTemplate = {
 
 // The option that changes each limit, named in the error.
 const limitOptions: Record<keyof TemplateLimits, string> = {timeoutMs: 'templateTimeoutMs', maxIterations: 'templateMaxIterations', maxOutputBytes: 'maxPayloadBytes'};
-
-function walk(node: unknown, visit: (node: AstNode) => void): void {
-	if (!node || typeof node !== 'object') {
-		return;
-	}
-
-	const astNode = node as AstNode;
-	visit(astNode);
-	for (const field of astNode.fields ?? []) {
-		walk(astNode[field], visit);
-	}
-
-	for (const child of astNode.children ?? []) {
-		walk(child, visit);
-	}
-}
 
 /** `instance.owner.name` → ['owner', 'name']; undefined for lookups not rooted at `instance`. */
 function instancePath(node: AstNode): string[] | undefined {
