@@ -44,7 +44,8 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
 const tricky = [
 	'NUL \0 in the middle', 'lone surrogates \uD800 and \uDC00', `controls ${Array.from({length: 32}, (_, code) => String.fromCodePoint(code)).join('')}\u007F`,
-	'x'.repeat(1024 * 1024), 'emoji 🐕‍🦺 👩🏽‍💻', 'bind-like $1 $2 $$ ?', ':name :id @name', 'quotes \' " `', 'backslashes \\ \\\\ \\0 \\n', '\'); DROP TABLE http_callbacks; --',
+	// Nearly the 1 MiB payload limit (maxPayloadBytes), with the default payload's wrapping.
+	'x'.repeat(1_000_000), 'emoji 🐕‍🦺 👩🏽‍💻', 'bind-like $1 $2 $$ ?', ':name :id @name', 'quotes \' " `', 'backslashes \\ \\\\ \\0 \\n', '\'); DROP TABLE http_callbacks; --',
 ];
 
 dialectTest('any value survives: every callback is stored, with its payload and object id exact', async (t, database) => {
