@@ -154,6 +154,8 @@ dialectTest('a secret rotated in plain SQL signs the next callback a running sen
 	const receiver = await startReceiver();
 	const oldSecret = secret();
 	const newSecret = secret();
+	// The app migrates the database first: a sender started on an empty file would exit at once.
+	const setup = await appWithHook(t, database, {targetUrl: receiver.url, secret: oldSecret});
 	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', '--watch', '--database-url', database.url], {cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe']});
 	let stderr = '';
 	child.stderr.on('data', chunk => {
@@ -161,7 +163,6 @@ dialectTest('a secret rotated in plain SQL signs the next callback a running sen
 	});
 	const exited = new Promise(resolve => child.on('exit', resolve));
 	try {
-		const setup = await appWithHook(t, database, {targetUrl: receiver.url, secret: oldSecret});
 		await setup.app.Owner.create({name: 'Ann'});
 		const [first] = await receiver.waitFor(1, 60_000);
 		t.true(verifySignature(first!.headers, first!.body, oldSecret), stderr);
