@@ -3,8 +3,9 @@ import {listen, type Listener} from '../store/pg-listener.js';
 
 export type ReloadWatcher = {stop(): Promise<void>};
 
-// A failed reload is tried again after the interval, then twice as long each time up to this.
-const maxBackoffMs = 30_000;
+// A failed reload is tried again after the interval, then twice as long each time up to this:
+// short, so that hook changes still arrive within seconds of the database coming back.
+const maxBackoffMs = 5000;
 // While reloads keep failing, a warning at most this often (the first failure always warns).
 const warnEveryMs = 60_000;
 
