@@ -29,6 +29,10 @@ export const ranges = {
 	maxRetryAfterMs: {min: 0, max: 30 * day},
 	leaseMs: {min: second, max: day},
 	concurrency: {min: 1, max: 1000},
+	/** A hook's cap on its requests in flight, all senders together. */
+	maxInFlight: {min: 1, max: 100_000},
+	/** Entries of a hook's retry schedule. */
+	retryDelayCount: {min: 1, max: 1000},
 	batchSize: {min: 1, max: 1000},
 	pollIntervalMs: {min: 10, max: hour},
 	disableAfterFailures: {min: 1, max: 1_000_000},
@@ -79,6 +83,19 @@ export function parseInteger(name: string, text: unknown, range: IntegerRange): 
 	}
 
 	return checkInteger(name, Number(text), range);
+}
+
+/** The inclusive bounds of a number that need not be whole. */
+export type NumberRange = {min: number; max: number};
+
+/** A finite JavaScript number (fractions allowed) within `range`, else an InvalidNumberError naming it. */
+export function checkNumber(name: string, value: unknown, {min, max}: NumberRange): number {
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+		const shown = typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
+		throw new InvalidNumberError(`${name} must be a number from ${min} to ${max}, got ${quote(shown)}`);
+	}
+
+	return value;
 }
 
 /** A row id as a number, or as the digits PostgreSQL returns for a BIGINT. */

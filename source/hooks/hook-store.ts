@@ -225,6 +225,7 @@ const watched: Array<[keyof HookRecord, string]> = [
 	['name', 'name'], ['model', 'model'], ['signals', 'signals'], ['targetUrl', 'target URL'], ['httpMethod', 'method'],
 	['contentType', 'content type'], ['headers', 'headers'], ['payloadTemplate', 'payload template'], ['serializerClass', 'serializer'],
 	['secret', 'secret'], ['previousSecret', 'previous secret'], ['ordered', 'ordered'],
+	['rateLimit', 'rate limit'], ['maxInFlight', 'max in flight'], ['maxAttempts', 'max attempts'], ['retryDelays', 'retry delays'],
 ];
 
 function staleHook(current: HookRecord, expected: number, loaded?: HookRecord): StaleHookError {

@@ -8,6 +8,7 @@ import type {TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
+import {checkDeliveryFields, type DeliveryFields} from './delivery-fields.js';
 
 export const httpMethods = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
 
@@ -30,9 +31,17 @@ export type HookInput = {
 	enabled?: boolean;
 	/** Deliver the callbacks of one record (or custom signal `orderingKey`) strictly in creation order. */
 	ordered?: boolean;
+	/** Requests per second, all senders together (a small burst allowed); null: no limit. */
+	rateLimit?: number | null;
+	/** Requests in flight at once, all senders together; null: no cap. */
+	maxInFlight?: number | null;
+	/** Attempts per callback (the first included); null: the sender's `delivery.maxAttempts`. */
+	maxAttempts?: number | null;
+	/** Waits after each failed attempt, in ms (the last repeats); null: the sender's `delivery.retryDelaysMs`. */
+	retryDelays?: number[] | null;
 };
 
-export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt'>> & {
+export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt' | keyof DeliveryFields>> & DeliveryFields & {
 	contentType: string | null;
 	headers: string;
 	payloadTemplate: string | null;
@@ -256,5 +265,6 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 		return input.ordered ?? false;
 	});
 
-	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, previousSecret, previousSecretExpiresAt, enabled, ordered};
+	const delivery = checkDeliveryFields(input);
+	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, previousSecret, previousSecretExpiresAt, enabled, ordered, ...delivery};
 }

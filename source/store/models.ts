@@ -22,6 +22,11 @@ export type HookAttributes = {
 	ordered?: boolean;
 	/** Moved by triggers on every change of the row or its signals (saves check it). */
 	revision?: number;
+	/** Delivery control (see DeliveryFields): null is no limit, the sender's schedule. */
+	rateLimit?: number | null;
+	maxInFlight?: number | null;
+	maxAttempts?: number | null;
+	retryDelays?: number[] | null;
 	enabled: boolean;
 	createdAt: Date;
 	updatedAt: Date;
@@ -103,6 +108,20 @@ function numericId(name: string) {
 
 const common = {underscored: true, timestamps: true} as const;
 
+/** A stored retry schedule (JSON text) as a list of ms, or null when there is none or it is not one. */
+export function parseRetryDelays(text: unknown): number[] | null {
+	if (typeof text !== 'string') {
+		return null;
+	}
+
+	try {
+		const value = JSON.parse(text) as unknown;
+		return Array.isArray(value) && value.length > 0 && value.every(delay => Number.isSafeInteger(delay) && (delay as number) >= 0) ? value as number[] : null;
+	} catch {
+		return null;
+	}
+}
+
 /**
  * The library's models, defined once per Sequelize instance. They are taken out of the
  * instance's model list again, so that the app's `sequelize.sync()` never touches the library's
@@ -131,6 +150,18 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		disabledAt: {type: DataTypes.DATE, allowNull: true},
 		ordered: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
 		revision: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
+		rateLimit: {type: DataTypes.DOUBLE, allowNull: true, get(this: Model) {
+			const value = this.getDataValue('rateLimit') as unknown;
+			return value === null || value === undefined ? value : Number(value);
+		}},
+		maxInFlight: {type: DataTypes.INTEGER, allowNull: true},
+		maxAttempts: {type: DataTypes.INTEGER, allowNull: true},
+		// A JSON list in a TEXT column; what cannot be read as one (plain SQL) reads as null.
+		retryDelays: {type: DataTypes.TEXT, allowNull: true, get(this: Model) {
+			return parseRetryDelays(this.getDataValue('retryDelays'));
+		}, set(this: Model, value: unknown) {
+			this.setDataValue('retryDelays', value === null || value === undefined ? value : JSON.stringify(value));
+		}},
 		enabled: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true},
 	}, {...common, tableName: 'http_hooks'}) as HttpHooksModels['Hook'];
 
