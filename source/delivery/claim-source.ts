@@ -1,5 +1,7 @@
 import type {Sequelize} from 'sequelize';
 import {claimAbandoned, claimDue, claimIds, type ClaimedCallback, type Claimer} from './claim.js';
+import type {HookPolicies} from './hook-policies.js';
+import {claimLimited} from './rate-limit.js';
 import type {WriteTurns} from './write-turns.js';
 
 type Settings = {
@@ -11,6 +13,8 @@ type Settings = {
 	watch: boolean;
 	/** When the run started: an explicit run takes only what was due then. */
 	started: number;
+	/** Hooks' limits: hooks with a rate limit or an in-flight cap are claimed apart, under them. */
+	policies: HookPolicies;
 };
 
 // Leases of dead senders are looked for at most this often (and whenever nothing else is due).
@@ -25,6 +29,10 @@ export class ClaimSource {
 	readonly missing: number[] = [];
 	#idsLeft: number[] | undefined;
 	#lastAbandonedCheck = 0;
+	/** Per limited hook held back by its limits: not looked at again before this time. */
+	readonly #notBefore = new Map<number, number>();
+	#retryInMs: number | undefined;
+	#firstLimited = 0;
 
 	constructor(private readonly settings: Settings, callbackIds?: number[]) {
 		this.#idsLeft = callbackIds && [...callbackIds];
@@ -45,11 +53,22 @@ export class ClaimSource {
 		return this.settings.watch ? now : new Date(this.settings.started);
 	}
 
-	async claim(wanted: number): Promise<ClaimedCallback[]> {
+	/**
+	 * After a claim: in how many ms a hook's limits may let more of its due callbacks go; undefined
+	 * when no limit held anything back.
+	 */
+	get retryInMs(): number | undefined {
+		return this.#retryInMs;
+	}
+
+	/** Claim up to `wanted` callbacks, leaving out the hooks in `full` (this sender holds a batch of each). */
+	async claim(wanted: number, full: number[] = []): Promise<ClaimedCallback[]> {
 		const {sequelize, worker, leaseMs, turns, hookId} = this.settings;
 		const now = new Date();
 		const claimer: Claimer = {worker, now, leaseUntil: new Date(now.getTime() + leaseMs)};
 		const claim = async (query: () => Promise<ClaimedCallback[]>) => turns.run(query, {urgent: true});
+		// Also for a resend: the hooks' retry schedules apply to what it sends.
+		await this.settings.policies.refresh(now.getTime());
 		if (this.#idsLeft) {
 			const ids = this.#idsLeft.splice(0, wanted);
 			const claimed = await claim(async () => claimIds(sequelize, claimer, ids));
@@ -58,17 +77,64 @@ export class ClaimSource {
 			return claimed;
 		}
 
-		const abandoned = async () => {
-			this.#lastAbandonedCheck = now.getTime();
-			return claim(async () => claimAbandoned(sequelize, claimer, {hookId, limit: wanted}));
-		};
-
 		const checkAbandoned = now.getTime() - this.#lastAbandonedCheck >= abandonedCheckMs;
-		const claimed = checkAbandoned ? await abandoned() : [];
-		if (claimed.length < wanted) {
-			claimed.push(...await claim(async () => claimDue(sequelize, claimer, {hookId, limit: wanted - claimed.length, cutoff: this.cutoff(now)})));
+		const limited = this.settings.policies.limited().map(hook => hook.hookId);
+		const claimed = await this.#claimLimited(claimer, wanted, full, checkAbandoned);
+		if (hookId !== undefined && limited.includes(hookId)) {
+			return claimed;
 		}
 
-		return claimed.length === 0 && !checkAbandoned ? abandoned() : claimed;
+		const exclude = [...full, ...limited];
+		const abandoned = async (limit: number) => {
+			this.#lastAbandonedCheck = now.getTime();
+			return claim(async () => claimAbandoned(sequelize, claimer, {hookId, exclude, limit}));
+		};
+
+		if (checkAbandoned && claimed.length < wanted) {
+			claimed.push(...await abandoned(wanted - claimed.length));
+		}
+
+		if (claimed.length < wanted) {
+			claimed.push(...await claim(async () => claimDue(sequelize, claimer, {hookId, exclude, limit: wanted - claimed.length, cutoff: this.cutoff(now)})));
+		}
+
+		return claimed.length === 0 && !checkAbandoned ? abandoned(wanted) : claimed;
+	}
+
+	/** Claim what the limits of the limited hooks allow, each in a transaction of its own (rate-limit.ts). */
+	async #claimLimited(claimer: Claimer, wanted: number, full: number[], abandoned: boolean): Promise<ClaimedCallback[]> {
+		const {sequelize, turns, hookId} = this.settings;
+		const hooks = this.settings.policies.limited().filter(hook => (hookId === undefined || hook.hookId === hookId) && !full.includes(hook.hookId));
+		const now = claimer.now.getTime();
+		const claimed: ClaimedCallback[] = [];
+		this.#retryInMs = undefined;
+		const held = (ms: number) => {
+			this.#retryInMs = Math.min(this.#retryInMs ?? ms, ms);
+		};
+
+		// A different hook goes first each time, so one with a big allowance does not take every claim.
+		this.#firstLimited = (this.#firstLimited + 1) % Math.max(1, hooks.length);
+		for (const hook of [...hooks.slice(this.#firstLimited), ...hooks.slice(0, this.#firstLimited)]) {
+			const notBefore = this.#notBefore.get(hook.hookId) ?? 0;
+			if (notBefore > now) {
+				held(notBefore - now);
+				continue;
+			}
+
+			if (claimed.length >= wanted) {
+				break;
+			}
+
+			const result = await turns.run(async () => claimLimited(sequelize, claimer, hook, {limit: wanted - claimed.length, cutoff: this.cutoff(claimer.now), abandoned}), {urgent: true});
+			claimed.push(...result.claimed);
+			if (result.retryInMs === undefined) {
+				this.#notBefore.delete(hook.hookId);
+			} else {
+				this.#notBefore.set(hook.hookId, now + result.retryInMs);
+				held(result.retryInMs);
+			}
+		}
+
+		return claimed;
 	}
 }

@@ -1,4 +1,4 @@
-import {QueryTypes, type Sequelize} from 'sequelize';
+import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import type {CallbackAttributes} from '../store/models.js';
 
 /** A claimed callback: what sending it takes (`attempts`: those made before this one). */
@@ -27,7 +27,7 @@ const due = 'status = \'waiting\' AND next_attempt_at <= :cutoff';
  * senders: PostgreSQL locks the picked rows with FOR UPDATE SKIP LOCKED, so concurrent claims
  * take different rows without waiting; on SQLite one UPDATE … RETURNING is atomic by itself.
  */
-async function claimWhere(sequelize: Sequelize, condition: string, order: string, claimer: Claimer, replacements: Record<string, unknown>, limit: number): Promise<ClaimedCallback[]> {
+async function claimWhere(sequelize: Sequelize, condition: string, order: string, claimer: Claimer, replacements: Record<string, unknown>, limit: number, transaction?: Transaction): Promise<ClaimedCallback[]> {
 	const values = {...replacements, ...claimer, limit};
 	const sql = sequelize.getDialect() === 'postgres'
 		// `id = ANY(ARRAY(…))` makes the picked ids one parameter looked up in the primary key;
@@ -40,9 +40,15 @@ async function claimWhere(sequelize: Sequelize, condition: string, order: string
 		: `UPDATE http_callbacks SET ${claimSet}
 			WHERE id IN (SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit)
 			RETURNING ${returning}`;
-	const rows = await sequelize.query<Row>(sql, {replacements: values, type: QueryTypes.SELECT});
+	const rows = await sequelize.query<Row>(sql, {replacements: values, type: QueryTypes.SELECT, transaction});
 	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
 }
+
+/**
+ * Which callbacks a claim takes: one hook's, or any hook's but those left out (hooks with limits,
+ * claimed apart under them; hooks a sender already holds a batch of), in a transaction or not.
+ */
+export type ClaimScope = {hookId?: number; exclude?: number[]; limit: number; transaction?: Transaction};
 
 // Callbacks of a disabled hook wait until it is enabled again.
 const hookEnabled = ' AND NOT EXISTS (SELECT 1 FROM http_hooks AS h WHERE h.id = http_callbacks.hook_id AND NOT h.enabled)';
@@ -53,18 +59,19 @@ const inOrder = ` AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM http_ca
 	WHERE earlier.hook_id = http_callbacks.hook_id AND earlier.ordering_key = http_callbacks.ordering_key
 	AND earlier.id < http_callbacks.id AND earlier.status IN ('waiting', 'sending') AND earlier.ordering_key IS NOT NULL))`;
 
-function hookCondition(hookId: number | undefined): string {
-	return `${hookEnabled}${inOrder}${hookId === undefined ? '' : ' AND hook_id = :hookId'}`;
+function hookCondition(hookId: number | undefined, exclude: number[] | undefined): string {
+	const others = exclude && exclude.length > 0 ? ' AND (hook_id IS NULL OR hook_id NOT IN (:exclude))' : '';
+	return `${hookEnabled}${inOrder}${hookId === undefined ? '' : ' AND hook_id = :hookId'}${others}`;
 }
 
 /** Claim callbacks whose sender died (lease run out) or that have no due time. */
-export async function claimAbandoned(sequelize: Sequelize, claimer: Claimer, {hookId, limit}: {hookId?: number; limit: number}): Promise<ClaimedCallback[]> {
-	return claimWhere(sequelize, `${abandoned}${hookCondition(hookId)}`, 'ORDER BY id', claimer, {hookId}, limit);
+export async function claimAbandoned(sequelize: Sequelize, claimer: Claimer, {hookId, exclude, limit, transaction}: ClaimScope): Promise<ClaimedCallback[]> {
+	return claimWhere(sequelize, `${abandoned}${hookCondition(hookId, exclude)}`, 'ORDER BY id', claimer, {hookId, exclude}, limit, transaction);
 }
 
 /** Claim `waiting` callbacks due at `cutoff` or earlier, the longest due first. */
-export async function claimDue(sequelize: Sequelize, claimer: Claimer, {hookId, limit, cutoff}: {hookId?: number; limit: number; cutoff: Date}): Promise<ClaimedCallback[]> {
-	return claimWhere(sequelize, `${due}${hookCondition(hookId)}`, 'ORDER BY next_attempt_at', claimer, {hookId, cutoff}, limit);
+export async function claimDue(sequelize: Sequelize, claimer: Claimer, {hookId, exclude, limit, cutoff, transaction}: ClaimScope & {cutoff: Date}): Promise<ClaimedCallback[]> {
+	return claimWhere(sequelize, `${due}${hookCondition(hookId, exclude)}`, 'ORDER BY next_attempt_at', claimer, {hookId, exclude, cutoff}, limit, transaction);
 }
 
 /**

@@ -16,9 +16,10 @@ export type Outcome = {
  * Judge an attempt: a 2xx is `sent`; 410 Gone and a request that can never be sent are final at
  * once; anything else is a failed attempt, retried on the schedule (or when Retry-After says)
  * while attempts remain, then `error`.
- * `attempt` is this attempt's number, 1 for the first.
+ * `attempt` is this attempt's number, 1 for the first. `settings`: the sender's, with the hook's own
+ * schedule over them (scheduleFor).
  */
-export function judgeAttempt(result: AttemptResult, attempt: number, settings: DeliverySettings, now: Date = new Date(), random?: () => number): Outcome {
+export function judgeAttempt(result: AttemptResult, attempt: number, settings: Pick<DeliverySettings, 'maxAttempts' | 'retryDelaysMs' | 'jitter' | 'maxRetryAfterMs'>, now: Date = new Date(), random?: () => number): Outcome {
 	const {statusCode} = result;
 	const statusDetails = cut(statusCode === null ? result.error ?? 'no response' : `status_code:${statusCode}`, statusDetailsLimit);
 	if (statusCode !== null && statusCode >= 200 && statusCode < 300) {

@@ -6,6 +6,8 @@ import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
 import {ClaimSource} from './claim-source.js';
 import {resolveDeliverySettings, type DeliverySettings} from './delivery-settings.js';
 import {EndpointHealth} from './endpoint-health.js';
+import {FairShare} from './fair-share.js';
+import {HookPolicies} from './hook-policies.js';
 import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
 import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
@@ -15,6 +17,7 @@ import {OutgoingRequests, UnsendableRequestError} from './outgoing-request.js';
 import {ProgressMeter} from './progress-meter.js';
 import type {Finished} from './record-results.js';
 import {ResultWriter} from './result-writer.js';
+import {scheduleFor} from './retry-schedule.js';
 import {checkSendOptions, type SendOptions, type SendSummary} from './send-options.js';
 import {wakeUp, type WakeUp} from './wake-up.js';
 import {noTurns, WriteTurns} from './write-turns.js';
@@ -25,6 +28,10 @@ type Logger = {warn(message: string, error?: unknown): void};
 
 // How often a run that waits for its own results looks again in any case.
 const heldPollMs = 100;
+// A claim that leaves out hooks this run holds a batch of, and found nothing else, is not repeated sooner.
+const fullRetryMs = 1000;
+// Requests that took this long on average (or half the timeout, if less) make their hook slow (fair-share.ts).
+const slowMs = 5000;
 
 /** A promise and the function that resolves it. */
 function signal(): {promise: Promise<void>; resolve(): void} {
@@ -61,7 +68,11 @@ class SendRun {
 	readonly #source: ClaimSource;
 	/** Whether the database answers; says so when that changes. */
 	readonly #outage: Outage;
-	readonly #queue: ClaimedCallback[] = [];
+	/** Claimed callbacks not started yet, by hook, started round-robin within each hook's share. */
+	readonly #queue: FairShare;
+	readonly #policies: HookPolicies;
+	/** When a claim that left out full hooks last found nothing else. */
+	#lastEmptyClaimWithout = Number.NEGATIVE_INFINITY;
 	/**
 	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
 	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
@@ -90,9 +101,11 @@ class SendRun {
 		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
 		// Only a watching run waits for the database; another fails with one error instead.
 		this.#outage = new Outage(options.watch ? logger.warn : () => undefined, () => this.#held.size);
+		this.#policies = new HookPolicies(sequelize, logger.warn);
+		this.#queue = new FairShare({slots: this.#settings.concurrency, fullAt: this.#batch, slowMs: Math.min(this.#settings.timeoutMs / 2, slowMs)});
 		this.#source = new ClaimSource({
 			sequelize, worker: this.#worker, leaseMs: this.#settings.leaseMs, turns: this.#turns,
-			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started,
+			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started, policies: this.#policies,
 		}, callbackIds);
 		this.#health = new EndpointHealth({
 			sequelize, disableAfterFailures: this.#settings.disableAfterFailures, turns: this.#turns, warn: logger.warn,
@@ -177,12 +190,16 @@ class SendRun {
 			}
 
 			this.#inFlight++;
+			let durationMs: number | undefined;
 			try {
 				const attempt = callback.attempts + 1;
 				const result = await this.#attempt(callback);
-				this.#results.add({id: callback.id, hookId: callback.hookId, attempt, result, outcome: judgeAttempt(result, attempt, this.#settings)});
+				durationMs = result.durationMs;
+				const schedule = scheduleFor(this.#settings, this.#policies.of(callback.hookId));
+				this.#results.add({id: callback.id, hookId: callback.hookId, attempt, result, outcome: judgeAttempt(result, attempt, schedule)});
 			} finally {
 				this.#inFlight--;
+				this.#queue.finished(callback.hookId, durationMs);
 			}
 		}
 	}
@@ -208,7 +225,7 @@ class SendRun {
 			}
 
 			// Claim ahead: the next batch is on its way while a whole one still feeds the slots.
-			if (this.#queue.length <= this.#batch && !this.#exhausted) {
+			if (this.#queue.unfull <= this.#batch && !this.#exhausted) {
 				this.#refilling ??= this.#claimMore().catch(error => {
 					this.#claimError ??= error;
 				}).finally(() => {
@@ -216,8 +233,9 @@ class SendRun {
 				});
 			}
 
-			const callback = this.#queue.shift();
+			const callback = this.#queue.take();
 			if (callback && callback.hookId !== null && this.#disabledHooks.has(callback.hookId) && this.#source.idsLeft === undefined) {
+				this.#queue.finished(callback.hookId);
 				await this.#release([callback.id]);
 				continue;
 			}
@@ -226,11 +244,12 @@ class SendRun {
 				return callback;
 			}
 
-			if (this.#exhausted && !this.#refilling) {
+			if (this.#exhausted && !this.#refilling && this.#queue.length === 0) {
 				return undefined;
 			}
 
-			await this.#refilling;
+			// Queued callbacks whose hooks hold their share of the slots wait for one of theirs.
+			await Promise.race([this.#refilling ?? this.#queue.changed(), this.#queue.changed()]);
 		}
 	}
 
@@ -243,9 +262,20 @@ class SendRun {
 			}
 
 			const writesBefore = this.#writes;
+			const full = this.#queue.full();
+			// Hooks this run holds a batch of are left out; when nothing else was found, not again for a while.
+			if (full.length > 0 && Date.now() - this.#lastEmptyClaimWithout < fullRetryMs) {
+				await Promise.race([this.#queue.roomFor(full) ? undefined : this.#queue.changed(), sleep(fullRetryMs / 10)]);
+				if (this.#stopping) {
+					return;
+				}
+
+				continue;
+			}
+
 			let claimed: ClaimedCallback[];
 			try {
-				claimed = await this.#source.claim(wanted);
+				claimed = await this.#source.claim(wanted, full);
 				this.#outage.ok();
 			} catch (error) {
 				if (!this.options.watch || !fromDatabase(error)) {
@@ -264,6 +294,10 @@ class SendRun {
 			if (claimed.length > 0) {
 				await this.#accept(claimed);
 				return;
+			}
+
+			if (await this.#heldBack(full)) {
+				continue;
 			}
 
 			// Nothing claimable now, but this run still holds callbacks of ordered hooks: once their
@@ -285,6 +319,25 @@ class SendRun {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * After a claim that found nothing: wait while hooks' limits hold due callbacks back (until they
+	 * may go), or while hooks left out as full still have a batch queued here. True: claim again.
+	 */
+	async #heldBack(full: number[]): Promise<boolean> {
+		const retryInMs = this.#source.retryInMs;
+		if (full.length > 0) {
+			this.#lastEmptyClaimWithout = Date.now();
+		}
+
+		if (this.#stopping || (retryInMs === undefined && full.length === 0)) {
+			return false;
+		}
+
+		const waits = [sleep(Math.min(retryInMs ?? fullRetryMs, this.#settings.pollIntervalMs))];
+		await Promise.race(this.options.watch ? [...waits, this.#wake!.wait()] : waits);
+		return !this.#stopping;
 	}
 
 	/** Whether a callback of an ordered hook is held (looked at only when nothing could be claimed). */
@@ -340,7 +393,7 @@ class SendRun {
 			return;
 		}
 
-		this.#queue.push(...claimed);
+		this.#queue.push(claimed);
 	}
 
 	#written(batch: Finished[], applied: Set<number>): void {
@@ -369,7 +422,7 @@ class SendRun {
 	}
 
 	async #releaseQueued(): Promise<void> {
-		await this.#release(this.#queue.splice(0).map(callback => callback.id));
+		await this.#release(this.#queue.drain().map(callback => callback.id));
 	}
 
 	async #release(ids: number[]): Promise<void> {

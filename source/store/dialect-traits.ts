@@ -1,4 +1,4 @@
-import type {Sequelize} from 'sequelize';
+import {Transaction, type Sequelize} from 'sequelize';
 
 /** What the library's raw statements need to know of a dialect, in one place. */
 export type DialectTraits = {
@@ -31,4 +31,38 @@ const sqlite: DialectTraits = {
 
 export function dialectTraits(sequelize: Sequelize): DialectTraits {
 	return sequelize.getDialect() === 'postgres' ? postgres : sqlite;
+}
+
+/** The statements of the per-hook rate limit that differ by dialect (see delivery/rate-limit.ts). */
+export type BucketSql = {
+	/** The database's clock, in ms since 1970, as an SQL expression: one clock for every sender. */
+	clockMs: string;
+	/** Create a hook's bucket (full) unless it exists: binds :hookId and :burst. */
+	createBucket: string;
+	/** Read a hook's bucket, locking it until the transaction ends: binds :hookId. */
+	readBucket: string;
+	/** A transaction that takes the write lock at once (SQLite); the default elsewhere. */
+	transactionType: Transaction.TYPES | undefined;
+};
+
+const bucketColumns = 'SELECT tokens, refilled_ms, {clock} AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId';
+const createBucket = 'INSERT INTO http_hook_rate_buckets (hook_id, tokens, refilled_ms) VALUES (:hookId, :burst, {clock}) ON CONFLICT (hook_id) DO NOTHING';
+
+function bucketSqlWith(clockMs: string, lock: string, transactionType: Transaction.TYPES | undefined): BucketSql {
+	return {
+		clockMs,
+		createBucket: createBucket.replace('{clock}', clockMs),
+		readBucket: `${bucketColumns.replace('{clock}', clockMs)}${lock}`,
+		transactionType,
+	};
+}
+
+// PostgreSQL: clock_timestamp(), not now() (the transaction's start, before the lock wait); a row
+// lock keeps other senders' claims of the hook waiting. SQLite: the IMMEDIATE transaction holds
+// the file's write lock, which keeps every other writer waiting.
+const postgresBuckets = bucketSqlWith('(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)', ' FOR UPDATE', undefined);
+const sqliteBuckets = bucketSqlWith('((julianday(\'now\') - 2440587.5) * 86400000.0)', '', Transaction.TYPES.IMMEDIATE);
+
+export function bucketSql(sequelize: Sequelize): BucketSql {
+	return sequelize.getDialect() === 'postgres' ? postgresBuckets : sqliteBuckets;
 }

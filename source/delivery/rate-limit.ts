@@ -1,0 +1,100 @@
+import {QueryTypes, type Sequelize} from 'sequelize';
+import {burstOf} from '../hooks/delivery-fields.js';
+import {bucketSql, dialectTraits} from '../store/dialect-traits.js';
+import {claimAbandoned, claimDue, type ClaimedCallback, type Claimer} from './claim.js';
+import type {HookLimits} from './hook-policies.js';
+
+/** A token bucket: tokens in it, as of `refilledMs` (the database clock). */
+export type Bucket = {tokens: number; refilledMs: number};
+
+/** The bucket at `nowMs`: `rate` tokens a second added since it was last filled, up to its burst. */
+export function refill(bucket: Bucket, nowMs: number, rate: number): Bucket {
+	const burst = burstOf(rate);
+	// A clock that went back adds nothing (and the bucket's time stays where it was).
+	const elapsed = Math.max(0, nowMs - bucket.refilledMs);
+	return {tokens: Math.min(burst, Math.max(0, bucket.tokens) + (elapsed * rate / 1000)), refilledMs: Math.max(nowMs, bucket.refilledMs)};
+}
+
+/** How long until the bucket holds a whole token again. */
+export function msUntilToken(tokens: number, rate: number): number {
+	return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * 1000 / rate);
+}
+
+/** How many callbacks a claim may take: what it wants, what the bucket holds, the room under the cap. */
+export function allowance(wanted: number, tokens: number, inFlight: number, maxInFlight: number | null): number {
+	const room = maxInFlight === null ? wanted : maxInFlight - inFlight;
+	return Math.max(0, Math.min(wanted, Math.floor(tokens), room));
+}
+
+/** What a claim of a limited hook brought, and when to look again if its limits held callbacks back. */
+export type LimitedClaim = {claimed: ClaimedCallback[]; retryInMs?: number};
+
+// Held back by the in-flight cap: capacity comes back when a request ends, here or in another sender.
+const inFlightPollMs = 100;
+
+type Row = {tokens: number | string; refilled_ms: number | string; now_ms: number | string};
+
+/**
+ * Claim callbacks of one hook with a rate limit or an in-flight cap, in one transaction that holds
+ * the hook's bucket (PostgreSQL: its row, locked; SQLite: the write lock): the bucket is filled up
+ * for the time gone by, the hook's live leases counted, at most what both allow claimed, and the
+ * tokens taken out. So every sender on every machine draws from the one bucket, and a callback
+ * held back is not claimed at all: no lease, no attempt, its row untouched.
+ */
+export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook: HookLimits, {limit, cutoff, abandoned}: {limit: number; cutoff: Date; abandoned: boolean}): Promise<LimitedClaim> {
+	const sql = bucketSql(sequelize);
+	const {time} = dialectTraits(sequelize);
+	const {hookId, rateLimit, maxInFlight} = hook;
+	return sequelize.transaction({type: sql.transactionType}, async transaction => {
+		const select = async <T extends object>(query: string, replacements: Record<string, unknown>) => sequelize.query<T>(query, {replacements, type: QueryTypes.SELECT, transaction});
+		let bucket: Bucket | undefined;
+		if (rateLimit !== null) {
+			await sequelize.query(sql.createBucket, {replacements: {hookId, burst: burstOf(rateLimit)}, transaction});
+			const [row] = await select<Row>(sql.readBucket, {hookId});
+			bucket = refill({tokens: Number(row!.tokens), refilledMs: Number(row!.refilled_ms)}, Number(row!.now_ms), rateLimit);
+		}
+
+		let inFlight = 0;
+		if (maxInFlight !== null) {
+			const [row] = await select<{n: number | string}>(
+				'SELECT COUNT(*) AS n FROM http_callbacks WHERE hook_id = :hookId AND status = \'sending\' AND lease_until >= :now',
+				{hookId, now: time(claimer.now)},
+			);
+			inFlight = Number(row?.n ?? 0);
+		}
+
+		const allowed = allowance(limit, bucket?.tokens ?? Number.POSITIVE_INFINITY, inFlight, maxInFlight);
+		const claimed: ClaimedCallback[] = [];
+		if (allowed > 0 && abandoned) {
+			claimed.push(...await claimAbandoned(sequelize, claimer, {hookId, limit: allowed, transaction}));
+		}
+
+		if (allowed > claimed.length) {
+			claimed.push(...await claimDue(sequelize, claimer, {hookId, limit: allowed - claimed.length, cutoff, transaction}));
+		}
+
+		if (bucket) {
+			bucket = {...bucket, tokens: bucket.tokens - claimed.length};
+			await sequelize.query(
+				'UPDATE http_hook_rate_buckets SET tokens = :tokens, refilled_ms = :refilledMs WHERE hook_id = :hookId',
+				{replacements: {hookId, tokens: bucket.tokens, refilledMs: bucket.refilledMs}, transaction},
+			);
+		}
+
+		// Held back: the limits allowed fewer than wanted, and there may be more due.
+		if (allowed >= limit || claimed.length < allowed || (allowed === 0 && !await hasDue(sequelize, hookId, cutoff, transaction))) {
+			return {claimed};
+		}
+
+		const tokenLimited = bucket !== undefined && (maxInFlight === null || Math.floor(bucket.tokens) <= maxInFlight - inFlight - claimed.length);
+		return {claimed, retryInMs: tokenLimited ? Math.max(1, msUntilToken(bucket!.tokens, rateLimit!)) : inFlightPollMs};
+	});
+}
+
+async function hasDue(sequelize: Sequelize, hookId: number, cutoff: Date, transaction: unknown): Promise<boolean> {
+	const rows = await sequelize.query(
+		'SELECT 1 AS due FROM http_callbacks WHERE hook_id = :hookId AND status = \'waiting\' AND next_attempt_at <= :cutoff LIMIT 1',
+		{replacements: {hookId, cutoff: dialectTraits(sequelize).time(cutoff)}, type: QueryTypes.SELECT, transaction: transaction as never},
+	);
+	return rows.length > 0;
+}
