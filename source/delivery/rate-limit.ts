@@ -47,12 +47,10 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 	const {hookId, rateLimit, maxInFlight} = hook;
 	return sequelize.transaction({type: sql.transactionType}, async transaction => {
 		const select = async <T extends object>(query: string, replacements: Record<string, unknown>) => sequelize.query<T>(query, {replacements, type: QueryTypes.SELECT, transaction});
-		let bucket: Bucket | undefined;
-		if (rateLimit !== null) {
-			await sequelize.query(sql.createBucket, {replacements: {hookId, burst: burstOf(rateLimit)}, transaction});
-			const [row] = await select<Row>(sql.readBucket, {hookId});
-			bucket = refill({tokens: Number(row!.tokens), refilledMs: Number(row!.refilled_ms)}, Number(row!.now_ms), rateLimit);
-		}
+		// The bucket row is the hook's lock too: an in-flight cap alone needs it as much.
+		await sequelize.query(sql.createBucket, {replacements: {hookId, burst: rateLimit === null ? 1 : burstOf(rateLimit)}, transaction});
+		const [row] = await select<Row>(sql.readBucket, {hookId});
+		const bucket = rateLimit === null ? undefined : refill({tokens: Number(row!.tokens), refilledMs: Number(row!.refilled_ms)}, Number(row!.now_ms), rateLimit);
 
 		let inFlight = 0;
 		if (maxInFlight !== null) {
@@ -73,11 +71,11 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 			claimed.push(...await claimDue(sequelize, claimer, {hookId, limit: allowed - claimed.length, cutoff, transaction}));
 		}
 
+		const left = (bucket?.tokens ?? 0) - claimed.length;
 		if (bucket) {
-			bucket = {...bucket, tokens: bucket.tokens - claimed.length};
 			await sequelize.query(
 				'UPDATE http_hook_rate_buckets SET tokens = :tokens, refilled_ms = :refilledMs WHERE hook_id = :hookId',
-				{replacements: {hookId, tokens: bucket.tokens, refilledMs: bucket.refilledMs}, transaction},
+				{replacements: {hookId, tokens: left, refilledMs: bucket.refilledMs}, transaction},
 			);
 		}
 
@@ -86,8 +84,8 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 			return {claimed};
 		}
 
-		const tokenLimited = bucket !== undefined && (maxInFlight === null || Math.floor(bucket.tokens) <= maxInFlight - inFlight - claimed.length);
-		return {claimed, retryInMs: tokenLimited ? Math.max(1, msUntilToken(bucket!.tokens, rateLimit!)) : inFlightPollMs};
+		const tokenLimited = rateLimit !== null && (maxInFlight === null || Math.floor(left) <= maxInFlight - inFlight - claimed.length);
+		return {claimed, retryInMs: tokenLimited ? Math.max(1, msUntilToken(left, rateLimit)) : inFlightPollMs};
 	});
 }
 

@@ -157,6 +157,7 @@ export class HookStore {
 		const deleted = await libraryWrite(this.sequelize, async transaction => {
 			const count = await this.models.Hook.destroy({where: {id}, transaction});
 			await clearFailures(this.sequelize, id, transaction);
+			await this.sequelize.query('DELETE FROM http_hook_rate_buckets WHERE hook_id = :id', {replacements: {id}, transaction});
 			return count;
 		});
 		if (deleted === 0) {
