@@ -1,6 +1,6 @@
 import type {Sequelize} from 'sequelize';
 import {claimAbandoned, claimDue, claimIds, type ClaimedCallback, type Claimer} from './claim.js';
-import type {HookPolicies} from './hook-policies.js';
+import {HookPolicies} from './hook-policies.js';
 import {claimLimited} from './rate-limit.js';
 import type {WriteTurns} from './write-turns.js';
 
@@ -13,8 +13,7 @@ type Settings = {
 	watch: boolean;
 	/** When the run started: an explicit run takes only what was due then. */
 	started: number;
-	/** Hooks' limits: hooks with a rate limit or an in-flight cap are claimed apart, under them. */
-	policies: HookPolicies;
+	warn(message: string): void;
 };
 
 // Leases of dead senders are looked for at most this often (and whenever nothing else is due).
@@ -27,6 +26,8 @@ const abandonedCheckMs = 1000;
 export class ClaimSource {
 	/** Ids asked for that do not exist. */
 	readonly missing: number[] = [];
+	/** Hooks' limits and retry schedules: hooks with a rate limit or an in-flight cap are claimed apart, under them. */
+	readonly policies: HookPolicies;
 	#idsLeft: number[] | undefined;
 	#lastAbandonedCheck = 0;
 	/** Per limited hook held back by its limits: not looked at again before this time. */
@@ -35,6 +36,7 @@ export class ClaimSource {
 	#firstLimited = 0;
 
 	constructor(private readonly settings: Settings, callbackIds?: number[]) {
+		this.policies = new HookPolicies(settings.sequelize, settings.warn);
 		this.#idsLeft = callbackIds && [...callbackIds];
 	}
 
@@ -68,7 +70,7 @@ export class ClaimSource {
 		const claimer: Claimer = {worker, now, leaseUntil: new Date(now.getTime() + leaseMs)};
 		const claim = async (query: () => Promise<ClaimedCallback[]>) => turns.run(query, {urgent: true});
 		// Also for a resend: the hooks' retry schedules apply to what it sends.
-		await this.settings.policies.refresh(now.getTime());
+		await this.policies.refresh(now.getTime());
 		if (this.#idsLeft) {
 			const ids = this.#idsLeft.splice(0, wanted);
 			const claimed = await claim(async () => claimIds(sequelize, claimer, ids));
@@ -78,7 +80,7 @@ export class ClaimSource {
 		}
 
 		const checkAbandoned = now.getTime() - this.#lastAbandonedCheck >= abandonedCheckMs;
-		const limited = this.settings.policies.limited().map(hook => hook.hookId);
+		const limited = this.policies.limited().map(hook => hook.hookId);
 		const claimed = await this.#claimLimited(claimer, wanted, full, checkAbandoned);
 		if (hookId !== undefined && limited.includes(hookId)) {
 			return claimed;
@@ -104,7 +106,7 @@ export class ClaimSource {
 	/** Claim what the limits of the limited hooks allow, each in a transaction of its own (rate-limit.ts). */
 	async #claimLimited(claimer: Claimer, wanted: number, full: number[], abandoned: boolean): Promise<ClaimedCallback[]> {
 		const {sequelize, turns, hookId} = this.settings;
-		const hooks = this.settings.policies.limited().filter(hook => (hookId === undefined || hook.hookId === hookId) && !full.includes(hook.hookId));
+		const hooks = this.policies.limited().filter(hook => (hookId === undefined || hook.hookId === hookId) && !full.includes(hook.hookId));
 		const now = claimer.now.getTime();
 		const claimed: ClaimedCallback[] = [];
 		this.#retryInMs = undefined;

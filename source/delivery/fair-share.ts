@@ -20,6 +20,14 @@ type Lane = {queued: ClaimedCallback[]; running: number; seenAt: number; average
 const activeWindowMs = 2000;
 // Weight of the newest duration in a hook's running average.
 const alpha = 0.3;
+// Requests that took this long on average (or half the timeout, if less) make their hook slow.
+const slowMs = 5000;
+
+/** How long requests must take on average to make their hook slow, with this timeout. */
+export function slowMsFor(timeoutMs: number): number {
+	return Math.min(timeoutMs / 2, slowMs);
+}
+
 // A slow hook gets this share of the slots (at least one) while other hooks have work.
 const slowShare = 0.1;
 

@@ -3,11 +3,11 @@ import os from 'node:os';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Sequelize} from 'sequelize';
 import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
+import {ClaimPacing} from './claim-pacing.js';
 import {ClaimSource} from './claim-source.js';
 import {resolveDeliverySettings, type DeliverySettings} from './delivery-settings.js';
 import {EndpointHealth} from './endpoint-health.js';
-import {FairShare} from './fair-share.js';
-import {HookPolicies} from './hook-policies.js';
+import {FairShare, slowMsFor} from './fair-share.js';
 import {HookSecrets} from './hook-secrets.js';
 import {HttpClient, type AttemptResult} from './http-client.js';
 import {NetworkGuard, parseAllowedNetworks} from './network-guard.js';
@@ -28,10 +28,6 @@ type Logger = {warn(message: string, error?: unknown): void};
 
 // How often a run that waits for its own results looks again in any case.
 const heldPollMs = 100;
-// A claim that leaves out hooks this run holds a batch of, and found nothing else, is not repeated sooner.
-const fullRetryMs = 1000;
-// Requests that took this long on average (or half the timeout, if less) make their hook slow (fair-share.ts).
-const slowMs = 5000;
 
 /** A promise and the function that resolves it. */
 function signal(): {promise: Promise<void>; resolve(): void} {
@@ -70,9 +66,7 @@ class SendRun {
 	readonly #outage: Outage;
 	/** Claimed callbacks not started yet, by hook, started round-robin within each hook's share. */
 	readonly #queue: FairShare;
-	readonly #policies: HookPolicies;
-	/** When a claim that left out full hooks last found nothing else. */
-	#lastEmptyClaimWithout = Number.NEGATIVE_INFINITY;
+	readonly #pacing: ClaimPacing;
 	/**
 	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
 	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
@@ -101,11 +95,11 @@ class SendRun {
 		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
 		// Only a watching run waits for the database; another fails with one error instead.
 		this.#outage = new Outage(options.watch ? logger.warn : () => undefined, () => this.#held.size);
-		this.#policies = new HookPolicies(sequelize, logger.warn);
-		this.#queue = new FairShare({slots: this.#settings.concurrency, fullAt: this.#batch, slowMs: Math.min(this.#settings.timeoutMs / 2, slowMs)});
+		this.#queue = new FairShare({slots: this.#settings.concurrency, fullAt: this.#batch, slowMs: slowMsFor(this.#settings.timeoutMs)});
+		this.#pacing = new ClaimPacing(this.#queue, this.#settings.pollIntervalMs);
 		this.#source = new ClaimSource({
 			sequelize, worker: this.#worker, leaseMs: this.#settings.leaseMs, turns: this.#turns,
-			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started, policies: this.#policies,
+			hookId: options.hookId, watch: Boolean(options.watch), started: this.#started, warn: logger.warn,
 		}, callbackIds);
 		this.#health = new EndpointHealth({
 			sequelize, disableAfterFailures: this.#settings.disableAfterFailures, turns: this.#turns, warn: logger.warn,
@@ -195,8 +189,8 @@ class SendRun {
 				const attempt = callback.attempts + 1;
 				const result = await this.#attempt(callback);
 				durationMs = result.durationMs;
-				const schedule = scheduleFor(this.#settings, this.#policies.of(callback.hookId));
-				this.#results.add({id: callback.id, hookId: callback.hookId, attempt, result, outcome: judgeAttempt(result, attempt, schedule)});
+				const outcome = judgeAttempt(result, attempt, scheduleFor(this.#settings, this.#source.policies.of(callback.hookId)));
+				this.#results.add({id: callback.id, hookId: callback.hookId, attempt, result, outcome});
 			} finally {
 				this.#inFlight--;
 				this.#queue.finished(callback.hookId, durationMs);
@@ -262,10 +256,8 @@ class SendRun {
 			}
 
 			const writesBefore = this.#writes;
-			const full = this.#queue.full();
-			// Hooks this run holds a batch of are left out; when nothing else was found, not again for a while.
-			if (full.length > 0 && Date.now() - this.#lastEmptyClaimWithout < fullRetryMs) {
-				await Promise.race([this.#queue.roomFor(full) ? undefined : this.#queue.changed(), sleep(fullRetryMs / 10)]);
+			const full = await this.#pacing.leaveOut();
+			if (full === undefined) {
 				if (this.#stopping) {
 					return;
 				}
@@ -296,7 +288,7 @@ class SendRun {
 				return;
 			}
 
-			if (await this.#heldBack(full)) {
+			if (!this.#stopping && await this.#pacing.afterEmpty(full, this.#source.retryInMs, this.options.watch ? this.#wake : undefined) && !this.#stopping) {
 				continue;
 			}
 
@@ -319,25 +311,6 @@ class SendRun {
 				return;
 			}
 		}
-	}
-
-	/**
-	 * After a claim that found nothing: wait while hooks' limits hold due callbacks back (until they
-	 * may go), or while hooks left out as full still have a batch queued here. True: claim again.
-	 */
-	async #heldBack(full: number[]): Promise<boolean> {
-		const retryInMs = this.#source.retryInMs;
-		if (full.length > 0) {
-			this.#lastEmptyClaimWithout = Date.now();
-		}
-
-		if (this.#stopping || (retryInMs === undefined && full.length === 0)) {
-			return false;
-		}
-
-		const waits = [sleep(Math.min(retryInMs ?? fullRetryMs, this.#settings.pollIntervalMs))];
-		await Promise.race(this.options.watch ? [...waits, this.#wake!.wait()] : waits);
-		return !this.#stopping;
 	}
 
 	/** Whether a callback of an ordered hook is held (looked at only when nothing could be claimed). */
