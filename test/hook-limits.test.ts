@@ -1,8 +1,11 @@
 import {QueryTypes} from 'sequelize';
+import {hookDetailLines} from '../cli/tui/detail-lines.js';
+import {createTheme} from '../cli/tui/theme.js';
 import {startReceiver} from '../fixtures/receiver.js';
 import {HttpHooksError} from '../source/index.js';
 import {dialectTest} from './helpers/dialect-test.js';
 import {appWithHook, callbackRow, createOwners, makeDue} from './helpers/delivery.js';
+import {runHooks} from './helpers/run-cli.js';
 
 dialectTest('a hook stores its rate limit, in-flight cap and retry schedule, and clears them with null', async (t, database) => {
 	const {httpHooks, hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/hooks', rateLimit: 2.5, maxInFlight: 3, maxAttempts: 4, retryDelays: [0, 1000, 60_000]});
@@ -82,4 +85,21 @@ dialectTest('bad rate limits, caps and schedules are refused with the field and 
 
 	t.is(await httpHooks.models.Hook.count(), 1, 'no bad hook created');
 	t.like(await httpHooks.getHook(hookId), {rateLimit: null, maxInFlight: null, maxAttempts: null, retryDelays: null}, 'nothing updated');
+});
+
+dialectTest('list-hooks shows limits and schedules (JSON: the fields); the console\'s detail pane too', async (t, database) => {
+	const {httpHooks, hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/hooks', rateLimit: 20, maxInFlight: 5, maxAttempts: 4, retryDelays: [5000, 60_000]});
+	await httpHooks.createHook({name: 'plain', model: 'Owner', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/plain'});
+	const listed = await runHooks(['list-hooks', '--database-url', database.url]);
+	t.is(listed.code, 0, listed.stderr);
+	t.regex(listed.stdout, /LIMITS +RETRIES/);
+	t.regex(listed.stdout, /20\/s · 5 in flight +4 attempts · retries 5s, 1m/);
+	t.regex(listed.stdout, /none +sender's/);
+	const json = JSON.parse((await runHooks(['list-hooks', '--json', '--database-url', database.url])).stdout) as Array<Record<string, unknown>>;
+	t.like(json[0], {id: hookId, rateLimit: 20, maxInFlight: 5, maxAttempts: 4, retryDelays: [5000, 60_000]});
+	t.like(json[1], {rateLimit: null, maxInFlight: null, maxAttempts: null, retryDelays: null});
+
+	const text = hookDetailLines({...await httpHooks.getHook(hookId), waiting: 0, error: 0}, 100, createTheme({NO_COLOR: '1'})).map(line => line.text).join('\n');
+	t.regex(text, /Limits +20\/s \(bursts of 10\) · 5 in flight, all senders together/);
+	t.regex(text, /Retries +4 attempts · retries 5s, 1m \(the hook's own schedule\)/);
 });

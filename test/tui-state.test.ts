@@ -1,7 +1,7 @@
 import test from 'ava';
 import {appReducer, initialApp, overlayContexts} from '../cli/tui/state/app-state.js';
 import {callbacksReducer, initialCallbacks, mergeRefresh, wantsMore, type CallbackRow, type CallbacksState} from '../cli/tui/state/callbacks-state.js';
-import {formFields, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../cli/tui/state/hook-form-state.js';
+import {changedInput, formFields, hookFormReducer, initialForm, isDirty, toHookInput, type FormAction, type FormState} from '../cli/tui/state/hook-form-state.js';
 import {initialList, listReducer, visibleRange, type ListAction} from '../cli/tui/state/list-state.js';
 import {scrolled} from '../cli/tui/state/navigation.js';
 import {replaceRows} from '../cli/tui/state/row-list-state.js';
@@ -145,7 +145,27 @@ test('the form edits text at the caret, picks choices and signals, and gives the
 	t.deepEqual(toHookInput(form.values), {
 		name: 'pets', model: 'Pet', signals: ['afterCreate', 'orders.shipped'], targetUrl: 'http://x/ hooks', httpMethod: 'POST', contentType: null,
 		headers: 'A: 1\nB: 2', payloadTemplate: null, serializerClass: null, secret: null, ordered: true, enabled: false,
+		rateLimit: null, maxInFlight: null, maxAttempts: null, retryDelays: null,
 	});
+});
+
+test('the form\'s rate limit, in-flight cap and retry schedule: typed as text, given as numbers; what is not a number goes to the validation as typed', t => {
+	let form: FormState = initialForm(options);
+	form = run(hookFormReducer, form, {type: 'focus', key: 'rateLimit'}, type('0.5'), {type: 'focus', key: 'maxInFlight'}, type('5'),
+		{type: 'focus', key: 'maxAttempts'}, type('3'), {type: 'focus', key: 'retryDelays'}, type('5000, 60000'));
+	t.like(toHookInput(form.values), {rateLimit: 0.5, maxInFlight: 5, maxAttempts: 3, retryDelays: [5000, 60_000]});
+	form = run(hookFormReducer, form, {type: 'focus', key: 'rateLimit'}, {type: 'set', key: 'rateLimit', value: 'fast'}, {type: 'set', key: 'retryDelays', value: '1000 -5'});
+	t.like(toHookInput(form.values), {rateLimit: 'fast' as never, retryDelays: [1000, '-5'] as never}, 'refused by the hook\'s validation, which names the text');
+
+	const hook = {
+		id: 7, name: 'h', model: 'Owner', signals: ['afterCreate'], targetUrl: 'http://x/', httpMethod: 'POST', contentType: null, headers: '', payloadTemplate: null,
+		serializerClass: null, secret: null, enabled: true, createdAt: new Date(), updatedAt: new Date(), rateLimit: 20, maxInFlight: null, maxAttempts: 4, retryDelays: [1000, 2000],
+	};
+	let edit = initialForm(options, hook);
+	t.like(edit.values, {rateLimit: '20', maxInFlight: '', maxAttempts: '4', retryDelays: '1000, 2000'});
+	t.deepEqual(changedInput(edit), {}, 'nothing changed: nothing written');
+	edit = run(hookFormReducer, edit, {type: 'focus', key: 'rateLimit'}, {type: 'set', key: 'rateLimit', value: ''}, {type: 'focus', key: 'retryDelays'}, type(', 3000'));
+	t.deepEqual(changedInput(edit), {rateLimit: null, retryDelays: [1000, 2000, 3000]});
 });
 
 test('a failed save shows the error at its field and moves there; editing the field clears it', t => {

@@ -2,6 +2,7 @@ import {hookSummaries, type HookSummary} from '../../source/operations/hook-summ
 import {maskHookFields} from '../../source/operations/mask-credentials.js';
 import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
+import {limitsText, scheduleText} from '../format-limits.js';
 import {formatTable} from '../format-table.js';
 import {safeJson} from '../safe-text.js';
 
@@ -22,6 +23,10 @@ export const listHooksCommand: Command = {
 		'(JSON: "disabledReason", "disabledAt"); enabling it again resumes its waiting callbacks.',
 		'While a rotated secret\'s previous one still signs, SIGNED says until when (JSON:',
 		'"previousSecretExpiresAt"). ORDERED appears once a hook delivers per record in order.',
+		'LIMITS appears once a hook has a rate limit or an in-flight cap (e.g. "20/s · 5 in flight";',
+		'JSON: "rateLimit", "maxInFlight"), RETRIES once one has its own retry schedule (e.g.',
+		'"4 attempts · retries 5s, 1m"; JSON: "maxAttempts", "retryDelays" in ms); null: none, the',
+		'sender\'s settings.',
 		'--json prints every field as a JSON array.',
 		'Credentials are masked (••••) in the target URL\'s query (token=, api_key=, …) and in the',
 		'values of credential-like headers (Authorization, Cookie, names with key, token, secret,',
@@ -46,6 +51,8 @@ export const listHooksCommand: Command = {
 				// Shown once the sender has disabled a hook: why (failures in a row, 410 Gone) and when.
 				const health = hooks.some(hook => hook.disabledReason);
 				const ordering = hooks.some(hook => hook.ordered);
+				const limits = hooks.some(hook => limitsText(hook) !== '');
+				const schedules = hooks.some(hook => scheduleText(hook) !== '');
 				const now = Date.now();
 				const signed = (hook: HookSummary) => {
 					const until = hook.previousSecretExpiresAt ? new Date(hook.previousSecretExpiresAt) : undefined;
@@ -61,12 +68,15 @@ export const listHooksCommand: Command = {
 					{header: 'ENABLED'},
 					{header: 'SIGNED'},
 					...(ordering ? [{header: 'ORDERED'}] : []),
+					...(limits ? [{header: 'LIMITS', maxWidth: 30}] : []),
+					...(schedules ? [{header: 'RETRIES', maxWidth: 40}] : []),
 					{header: 'WAITING', align: 'right'},
 					{header: 'ERROR', align: 'right'},
 					...(health ? [{header: 'DISABLED BECAUSE', maxWidth: 60}] : []),
 				], hooks.map(hook => [
 					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
-					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []), String(hook.waiting), String(hook.error),
+					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []),
+					...(limits ? [limitsText(hook) || 'none'] : []), ...(schedules ? [scheduleText(hook) || 'sender\'s'] : []), String(hook.waiting), String(hook.error),
 					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${utc(new Date(hook.disabledAt!))})` : ''] : []),
 				]))}\n`);
 			}

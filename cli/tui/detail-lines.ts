@@ -1,5 +1,6 @@
 import type {CallbackDetail} from '../../source/operations/browse-callbacks.js';
 import type {HookStats} from '../../source/operations/stats.js';
+import {limitsText, scheduleText} from '../format-limits.js';
 import {duration, latency, percent} from '../format-stats.js';
 import {safeText} from '../safe-text.js';
 import type {HookRow} from './console-source.js';
@@ -71,6 +72,8 @@ export function hookDetailLines(hook: HookRow, width: number, theme: Theme, stat
 		...field('Request', `${hook.httpMethod} ${hook.targetUrl} · ${hook.contentType ?? 'no content type'}`, width),
 		...(hook.serializerClass ? field('Serializer', hook.serializerClass, width) : []),
 		...(hook.ordered ? field('Order', 'per record: each record\'s callbacks go out in creation order', width) : []),
+		...(limitsText(hook) ? field('Limits', `${limitsText(hook, {burst: true})}, all senders together`, width) : []),
+		...(scheduleText(hook) ? field('Retries', `${scheduleText(hook)} (the hook's own schedule)`, width) : []),
 		...field('Secret', hook.secret ? `set (never shown); requests are signed${rotating(hook) ? ` · rotating: the previous secret also signs until ${dateTime(hook.previousSecretExpiresAt!)}` : ''}` : 'none', width),
 		...field('Queue', `${hook.waiting} waiting · ${hook.error} error`, width),
 		...deliveryFields(stats, width),

@@ -1,7 +1,8 @@
 import type {HookRecord} from '../../../source/hooks/hook-store.js';
 import type {HookInput} from '../../../source/hooks/validate-hook.js';
+import {emptyLimits, limitInput, limitValuesOf, type LimitValues} from './limit-fields.js';
 
-export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'ordered' | 'enabled';
+export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'ordered' | 'rateLimit' | 'maxInFlight' | 'maxAttempts' | 'retryDelays' | 'enabled';
 export type FieldKind = 'text' | 'multiline' | 'choice' | 'multi' | 'toggle';
 export type FormField = {key: FieldKey; label: string; kind: FieldKind; hint?: string; secret?: boolean};
 
@@ -18,10 +19,14 @@ export const formFields: FormField[] = [
 	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name, or ./file.js#Export where the app opts in'},
 	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned; a new one rotates (the old one signs 24 h more)'},
 	{key: 'ordered', label: 'Ordered', kind: 'toggle', hint: 'per record: each record\'s callbacks in creation order'},
+	{key: 'rateLimit', label: 'Rate limit', kind: 'text', hint: 'requests per second, all senders together (e.g. 20, or 0.5); empty: none'},
+	{key: 'maxInFlight', label: 'Max in flight', kind: 'text', hint: 'requests at once, all senders together; empty: no cap'},
+	{key: 'maxAttempts', label: 'Max attempts', kind: 'text', hint: 'attempts per callback, the first included; empty: the sender\'s setting'},
+	{key: 'retryDelays', label: 'Retry delays', kind: 'text', hint: 'ms after each failure, e.g. 5000, 60000 (the last repeats); empty: the sender\'s'},
 	{key: 'enabled', label: 'Enabled', kind: 'toggle'},
 ];
 
-export type FormValues = {
+export type FormValues = LimitValues & {
 	name: string;
 	model: string;
 	signals: string[];
@@ -37,7 +42,7 @@ export type FormValues = {
 	enabled: boolean;
 };
 
-type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret';
+type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | keyof LimitValues;
 
 export type FormOptions = {models: string[]; signals: string[]; methods: readonly string[]; contentTypes: readonly string[]};
 
@@ -71,7 +76,7 @@ export type FormAction =
 
 export const emptyValues: FormValues = {
 	name: '', model: '', signals: [], targetUrl: '', httpMethod: 'POST', contentType: 'application/json',
-	headers: '', payloadTemplate: '', serializerClass: '', secret: '', ordered: false, enabled: true,
+	headers: '', payloadTemplate: '', serializerClass: '', secret: '', ordered: false, enabled: true, ...emptyLimits,
 };
 
 export function valuesOf(hook: HookRecord): FormValues {
@@ -88,6 +93,7 @@ export function valuesOf(hook: HookRecord): FormValues {
 		secret: hook.secret ?? '',
 		ordered: hook.ordered ?? false,
 		enabled: hook.enabled,
+		...limitValuesOf(hook),
 	};
 }
 
@@ -127,6 +133,7 @@ export function toHookInput(values: FormValues): HookInput {
 		secret: orNull(values.secret),
 		ordered: values.ordered,
 		enabled: values.enabled,
+		...limitInput(values),
 	};
 }
 
@@ -141,7 +148,7 @@ export function changedInput(state: FormState): Partial<HookInput> {
 	for (const key of Object.keys(now) as Array<keyof HookInput>) {
 		const same = key === 'signals'
 			? JSON.stringify([...now.signals].sort()) === JSON.stringify([...before.signals].sort())
-			: now[key] === before[key];
+			: JSON.stringify(now[key]) === JSON.stringify(before[key]);
 		if (!same) {
 			changes[key] = now[key];
 		}
