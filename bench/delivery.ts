@@ -14,6 +14,7 @@ import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
 import {buildInto, measureNode} from './child-process.js';
+import {run as runDeliveryControl} from './delivery-control.js';
 
 const count = Number(process.env['BENCH_DELIVERY_COUNT'] ?? 10_000);
 const rounds = Number(process.env['BENCH_DELIVERY_ROUNDS'] ?? 5);
@@ -273,8 +274,8 @@ async function peakMemory(): Promise<void> {
 	}
 }
 
-// BENCH_DELIVERY_PARTS=throughput,slow,memory (the default: all three) runs some of them.
-const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory').split(',').map(part => part.trim()));
+// BENCH_DELIVERY_PARTS=throughput,slow,memory,rate-limit,fairness (the default: all) runs some of them.
+const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory,rate-limit,fairness').split(',').map(part => part.trim()));
 
 export async function run(): Promise<void> {
 	if (parts.has('throughput')) {
@@ -288,6 +289,9 @@ export async function run(): Promise<void> {
 	if (parts.has('memory')) {
 		await peakMemory();
 	}
+
+	// Rate limits and fairness: bench/delivery-control.ts.
+	await runDeliveryControl(parts);
 }
 
 const [role, delayMs] = process.argv.slice(2);
