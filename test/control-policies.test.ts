@@ -3,7 +3,7 @@ import {defaultDeliverySettings} from '../source/delivery/delivery-settings.js';
 import {FairShare} from '../source/delivery/fair-share.js';
 import type {ClaimedCallback} from '../source/delivery/claim.js';
 import {judgeAttempt} from '../source/delivery/outcome.js';
-import {allowance, msUntilToken, refill} from '../source/delivery/rate-limit.js';
+import {allowance, msUntilToken, refill, tokensToWaitFor} from '../source/delivery/rate-limit.js';
 import {retryDelayMs, scheduleFor} from '../source/delivery/retry-schedule.js';
 import {burstOf} from '../source/hooks/delivery-fields.js';
 
@@ -17,6 +17,10 @@ test('a token bucket fills at the rate up to half a second\'s worth (at least on
 	t.is(msUntilToken(0.5, 20), 25);
 	t.is(msUntilToken(1, 20), 0);
 	t.is(msUntilToken(0, 0.1), 10_000);
+	t.is(msUntilToken(0.5, 20, 2), 75, 'until two tokens');
+	t.is(tokensToWaitFor(20), 2, 'a tenth of a second\'s worth');
+	t.is(tokensToWaitFor(0.5), 1, 'at least one');
+	t.is(tokensToWaitFor(1), 1);
 });
 
 test('a limited claim takes what it wants, the whole tokens and the room under the cap, whichever is least', t => {

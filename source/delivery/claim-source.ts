@@ -80,7 +80,7 @@ export class ClaimSource {
 		}
 
 		const checkAbandoned = now.getTime() - this.#lastAbandonedCheck >= abandonedCheckMs;
-		const limited = this.policies.limited().map(hook => hook.hookId);
+		const limited = this.policies.limitedIds();
 		const claimed = await this.#claimLimited(claimer, wanted, full, checkAbandoned);
 		if (hookId !== undefined && limited.includes(hookId)) {
 			return claimed;

@@ -5,7 +5,7 @@ import {parseRetryDelays} from '../store/models.js';
 /** A hook's limits, as the claims need them. */
 export type HookLimits = {hookId: number; rateLimit: number | null; maxInFlight: number | null};
 
-type Row = {id: number | string; rate_limit: number | string | null; max_in_flight: number | string | null; max_attempts: number | string | null; retry_delays: string | null};
+type Row = {id: number | string; enabled: boolean | number; rate_limit: number | string | null; max_in_flight: number | string | null; max_attempts: number | string | null; retry_delays: string | null};
 
 const number = (value: number | string | null) => value === null ? null : Number(value);
 
@@ -20,6 +20,7 @@ const maxAgeMs = 1000;
  */
 export class HookPolicies {
 	#policies = new Map<number, DeliveryFields>();
+	#disabled = new Set<number>();
 	#loadedAt = Number.NEGATIVE_INFINITY;
 	readonly #warned = new Set<string>();
 
@@ -32,13 +33,18 @@ export class HookPolicies {
 		}
 
 		const rows = await this.sequelize.query<Row>(
-			`SELECT id, rate_limit, max_in_flight, max_attempts, retry_delays FROM http_hooks
+			`SELECT id, enabled, rate_limit, max_in_flight, max_attempts, retry_delays FROM http_hooks
 			WHERE rate_limit IS NOT NULL OR max_in_flight IS NOT NULL OR max_attempts IS NOT NULL OR retry_delays IS NOT NULL`,
 			{type: QueryTypes.SELECT},
 		);
 		const policies = new Map<number, DeliveryFields>();
+		const disabled = new Set<number>();
 		for (const row of rows) {
 			const id = Number(row.id);
+			if (!row.enabled) {
+				disabled.add(id);
+			}
+
 			const stored = {rateLimit: number(row.rate_limit), maxInFlight: number(row.max_in_flight), maxAttempts: number(row.max_attempts), retryDelays: row.retry_delays === null ? null : parseRetryDelays(row.retry_delays) ?? row.retry_delays};
 			try {
 				policies.set(id, checkDeliveryFields(stored));
@@ -52,6 +58,7 @@ export class HookPolicies {
 		}
 
 		this.#policies = policies;
+		this.#disabled = disabled;
 		this.#loadedAt = now;
 	}
 
@@ -60,11 +67,16 @@ export class HookPolicies {
 		return hookId === null ? undefined : this.#policies.get(hookId);
 	}
 
-	/** The hooks with a rate limit or an in-flight cap: claimed apart, under their limits. */
+	/** Every hook with a rate limit or an in-flight cap, enabled or not: left out of the other claims. */
+	limitedIds(): number[] {
+		return [...this.#policies].filter(([, {rateLimit, maxInFlight}]) => rateLimit !== null || maxInFlight !== null).map(([hookId]) => hookId);
+	}
+
+	/** The enabled hooks with a rate limit or an in-flight cap: claimed apart, under their limits. */
 	limited(): HookLimits[] {
 		const limited: HookLimits[] = [];
 		for (const [hookId, {rateLimit, maxInFlight}] of this.#policies) {
-			if (rateLimit !== null || maxInFlight !== null) {
+			if ((rateLimit !== null || maxInFlight !== null) && !this.#disabled.has(hookId)) {
 				limited.push({hookId, rateLimit, maxInFlight});
 			}
 		}

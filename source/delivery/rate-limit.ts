@@ -15,9 +15,18 @@ export function refill(bucket: Bucket, nowMs: number, rate: number): Bucket {
 	return {tokens: Math.min(burst, Math.max(0, bucket.tokens) + (elapsed * rate / 1000)), refilledMs: Math.max(nowMs, bucket.refilledMs)};
 }
 
-/** How long until the bucket holds a whole token again. */
-export function msUntilToken(tokens: number, rate: number): number {
-	return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * 1000 / rate);
+/** How long until the bucket holds `wanted` tokens (default: a whole one) again. */
+export function msUntilToken(tokens: number, rate: number, wanted = 1): number {
+	return tokens >= wanted ? 0 : Math.ceil((wanted - tokens) * 1000 / rate);
+}
+
+/**
+ * How many tokens a sender held back waits for: a tenth of a second's worth (at least one, at
+ * most the burst). The bucket keeps them meanwhile, so nothing is lost, and senders claim a few
+ * at a time instead of all racing for every single token.
+ */
+export function tokensToWaitFor(rate: number): number {
+	return Math.min(burstOf(rate), Math.max(1, rate / 10));
 }
 
 /** How many callbacks a claim may take: what it wants, what the bucket holds, the room under the cap. */
@@ -85,7 +94,9 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 		}
 
 		const tokenLimited = rateLimit !== null && (maxInFlight === null || Math.floor(left) <= maxInFlight - inFlight - claimed.length);
-		return {claimed, retryInMs: tokenLimited ? Math.max(1, msUntilToken(left, rateLimit)) : inFlightPollMs};
+		// Spread: senders held back at the same moment do not all come back at the same moment.
+		const spread = 0.8 + (Math.random() * 0.4);
+		return {claimed, retryInMs: Math.max(1, Math.round(spread * (tokenLimited ? msUntilToken(left, rateLimit, tokensToWaitFor(rateLimit)) : inFlightPollMs)))};
 	});
 }
 
