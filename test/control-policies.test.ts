@@ -91,6 +91,21 @@ test('fair shares: a hook alone takes every slot; two hooks take turns and half 
 	t.is(Array.from({length: 12}, () => share.take()).filter(Boolean).length, 10);
 });
 
+test('fair shares: on a starved machine where every hook is slow, only one at least twice as slow as the fastest is held to a tenth', t => {
+	const share = new FairShare({slots: 10, fullAt: 500, slowMs: 500});
+	share.push([...callbacks(1, 100), ...callbacks(2, 100, 1000), ...callbacks(3, 100, 2000)]);
+	const first = Array.from({length: 10}, () => share.take()!);
+	for (const callback of first) {
+		share.finished(callback.hookId, {1: 700, 2: 900, 3: 3000}[callback.hookId!]);
+	}
+
+	const next = Array.from({length: 10}, () => share.take()).filter(Boolean);
+	const count = (hookId: number) => next.filter(callback => callback!.hookId === hookId).length;
+	t.is(count(3), 1, 'the hanging one: one slot');
+	t.is(count(1) + count(2), 9, 'the two merely slow ones share the rest');
+	t.true(count(1) >= 4 && count(2) >= 4);
+});
+
 test('fair shares: a hook with a whole batch queued is left out of claims until it runs low; deleted hooks\' callbacks never are', t => {
 	const share = new FairShare({slots: 10, fullAt: 5, slowMs: 500});
 	share.push([...callbacks(1, 6), ...callbacks(2, 2, 10), ...callbacks(null, 9, 20)]);

@@ -35,8 +35,8 @@ const slowShare = 0.1;
  * The callbacks a sender has claimed and not started yet, by hook, and the requests each hook
  * has in flight. Slots are taken round-robin across hooks, and while several hooks have work
  * none takes more than its share: an equal part of the slots, and for a slow hook (one whose
- * requests lately took `slowMs` or more on average, e.g. an endpoint that hangs until the
- * timeout) a tenth of them, at least one. A hook alone takes every slot. So one endpoint that
+ * requests lately took `slowMs` or more on average and twice as long as the fastest hook's, e.g.
+ * an endpoint that hangs until the timeout) a tenth of them, at least one. A hook alone takes every slot. So one endpoint that
  * hangs or crawls never holds all of a sender's slots while other hooks wait.
  */
 export class FairShare {
@@ -152,12 +152,14 @@ export class FairShare {
 			return shares;
 		}
 
-		const slowCount = active.filter(([, lane]) => lane.averageMs !== undefined && lane.averageMs >= slowMs).length;
-		// When every hook with work is slow, none is held back more than the others.
-		const slow = (lane: Lane) => slowCount < active.length && lane.averageMs !== undefined && lane.averageMs >= slowMs;
+		// Slow: slower than `slowMs` and at least twice as slow as the fastest hook with work (on a
+		// starved machine every hook is slow in absolute terms; the one that hangs still stands out).
+		// A hook without finished requests yet counts as fast.
+		const fastest = Math.min(...active.map(([, lane]) => lane.averageMs ?? 0));
+		const slow = (lane: Lane) => lane.averageMs !== undefined && lane.averageMs >= slowMs && lane.averageMs >= 2 * fastest;
+		const slowCount = active.filter(([, lane]) => slow(lane)).length;
 		const slowSlots = Math.max(1, Math.floor(slots * slowShare));
-		const normalCount = active.length - (slowCount < active.length ? slowCount : 0);
-		const normalSlots = Math.max(1, Math.ceil((slots - ((active.length - normalCount) * slowSlots)) / normalCount));
+		const normalSlots = Math.max(1, Math.ceil((slots - (slowCount * slowSlots)) / Math.max(1, active.length - slowCount)));
 		for (const [key, lane] of this.#lanes) {
 			shares.set(key, slow(lane) ? slowSlots : normalSlots);
 		}
