@@ -3,7 +3,7 @@ import {HttpHooksError, quote} from '../errors.js';
 import {checkInteger, ranges} from '../numbers.js';
 import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
 
-export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error'];
+export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error', 'cancelled'];
 
 export type CallbackFilter = {
 	status?: CallbackStatus;

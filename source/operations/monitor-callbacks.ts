@@ -4,8 +4,8 @@ import type {HttpHooksModels} from '../store/models.js';
 import {checkInteger, ranges} from '../numbers.js';
 import {sqlDate} from '../store/db-date.js';
 
-/** The statuses worth watching: callbacks piling up in the queue, or failing for good. */
-export const monitoredStatuses = ['error', 'waiting'] as const;
+/** The statuses worth watching: callbacks piling up in the queue, failing for good, or cancelled by hand. */
+export const monitoredStatuses = ['error', 'waiting', 'cancelled'] as const;
 
 export type MonitoredStatus = typeof monitoredStatuses[number];
 
