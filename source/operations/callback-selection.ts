@@ -34,14 +34,14 @@ export type SelectionRules = {
 	refused: Partial<Record<CallbackStatus, string>>;
 };
 
-function statusesOf(value: unknown, rules: SelectionRules): CallbackStatus[] | undefined {
+function statusesOf(value: unknown, rules: SelectionRules, name: string): CallbackStatus[] | undefined {
 	if (value === undefined) {
 		return undefined;
 	}
 
 	const list = Array.isArray(value) ? value : [value];
 	if (list.length === 0) {
-		throw new InvalidSelectionError(`status is an empty list: give one or more of ${callbackStatuses.join(', ')}`);
+		throw new InvalidSelectionError(`${name} is an empty list: give one or more of ${callbackStatuses.join(', ')}`);
 	}
 
 	for (const status of list) {
@@ -58,13 +58,13 @@ function statusesOf(value: unknown, rules: SelectionRules): CallbackStatus[] | u
 	return [...new Set(list as CallbackStatus[])];
 }
 
-function idsOf(value: unknown): number[] | undefined {
+function idsOf(value: unknown, name: string): number[] | undefined {
 	if (value === undefined) {
 		return undefined;
 	}
 
 	if (!Array.isArray(value) || value.length === 0) {
-		throw new InvalidSelectionError(`callbackIds must be a non-empty list of callback ids, got ${quote(value)}`);
+		throw new InvalidSelectionError(`${name} must be a non-empty list of callback ids, got ${quote(value)}`);
 	}
 
 	try {
@@ -74,8 +74,13 @@ function idsOf(value: unknown): number[] | undefined {
 	}
 }
 
+/** How errors name the selector's parts: the API's option names, or the CLI's flags. */
+export type SelectorNames = Record<'hookId' | 'status' | 'since' | 'until' | 'callbackIds' | 'all', string>;
+
+export const optionNames: SelectorNames = {hookId: 'hookId', status: 'status', since: 'since', until: 'until', callbackIds: 'callbackIds', all: 'all: true'};
+
 /** Check a selector without touching the database; a bad one is an InvalidSelectionError. */
-export function checkSelection(selector: CallbackSelector, rules: SelectionRules, now = new Date()): Selection {
+export function checkSelection(selector: CallbackSelector, rules: SelectionRules, now = new Date(), names: SelectorNames = optionNames): Selection {
 	if (typeof selector !== 'object' || selector === null || Array.isArray(selector)) {
 		throw new InvalidSelectionError(`The selection must be an object such as {hookId, status, since}, got ${quote(selector)}`);
 	}
@@ -83,7 +88,7 @@ export function checkSelection(selector: CallbackSelector, rules: SelectionRules
 	const {hookId, status, since, until, callbackIds, all} = selector;
 	if (hookId !== undefined) {
 		try {
-			checkInteger('hookId', hookId, ranges.id);
+			checkInteger(names.hookId, hookId, ranges.id);
 		} catch (error) {
 			throw new InvalidSelectionError((error as Error).message);
 		}
@@ -97,17 +102,18 @@ export function checkSelection(selector: CallbackSelector, rules: SelectionRules
 		}
 	};
 
-	const statuses = statusesOf(status, rules);
-	const ids = idsOf(callbackIds);
-	const from = since === undefined ? undefined : time('since', since);
-	const to = until === undefined ? new Date(now.getTime()) : time('until', until);
+	const statuses = statusesOf(status, rules, names.status);
+	const ids = idsOf(callbackIds, names.callbackIds);
+	const from = since === undefined ? undefined : time(names.since, since);
+	const to = until === undefined ? new Date(now.getTime()) : time(names.until, until);
 	if (from && from.getTime() >= to.getTime()) {
-		throw new InvalidSelectionError(`since (${from.toISOString()}) must be before until (${to.toISOString()})`);
+		throw new InvalidSelectionError(`${names.since} (${from.toISOString()}) must be before ${names.until} (${to.toISOString()})`);
 	}
 
 	const selected = hookId !== undefined || status !== undefined || since !== undefined || until !== undefined || ids !== undefined;
 	if (!selected && all !== true) {
-		throw new InvalidSelectionError(`Too broad: say which callbacks to ${rules.verb} (hookId, status, since, until or callbackIds), or pass all: true for every ${rules.defaults.join(' or ')} callback`);
+		const parts = [names.hookId, names.status, names.since, names.until].join(', ');
+		throw new InvalidSelectionError(`Too broad: say which callbacks to ${rules.verb} (${parts} or ${names.callbackIds}), or give ${names.all} for every ${rules.defaults.join(' or ')} callback`);
 	}
 
 	return {hookId, statuses: statuses ?? [...rules.defaults], since: from, until: to, callbackIds: ids};
