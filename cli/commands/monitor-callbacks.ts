@@ -1,6 +1,6 @@
 import {HttpHooksError} from '../../source/errors.js';
 import {parseInteger, ranges, type IntegerRange} from '../../source/numbers.js';
-import {checkMonitorOptions, monitoredStatuses, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
+import {checkMonitorOptions, monitoredList, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
 import type {Command} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
 import {rangeText} from '../flag-values.js';
@@ -21,7 +21,7 @@ export function monitorLine(result: MonitorResult): string {
 function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
 	const number = (name: string, flag: string, range: IntegerRange) => flags[flag] === undefined ? undefined : parseInteger(name, flags[flag], range);
 	if (flags['status'] === undefined) {
-		throw new HttpHooksError(`--status is required: ${monitoredStatuses.join(' or ')}`);
+		throw new HttpHooksError(`--status is required: ${monitoredList}`);
 	}
 
 	const options: MonitorOptions = {
