@@ -3,6 +3,7 @@ import {Op} from 'sequelize';
 import {connectHttpHooks, HttpHooksError, InvalidSelectionError, type HttpHooks} from '../source/index.js';
 import {startReceiver} from '../fixtures/receiver.js';
 import {parseTimeSelector} from '../source/operations/time-selector.js';
+import {requeueCallbacks} from '../source/operations/browse-callbacks.js';
 import {checkSelection} from '../source/operations/callback-selection.js';
 import {resendRules} from '../source/operations/resend-callbacks.js';
 import {cancelRules} from '../source/operations/cancel-callbacks.js';
@@ -163,4 +164,20 @@ dialectTest('cancel: a signal stops the wait for a sender that holds a callback,
 	const expired = await insertCallbacks(httpHooks.models, 1, {status: 'sending', lockedBy: 'dead', leaseUntil: new Date(Date.now() - 1000)});
 	t.like(await httpHooks.cancelCallbacks({callbackIds: expired}), {cancelled: 1, wereSending: 0, stopped: false});
 	t.like(await httpHooks.sendCallbacks(), {claimed: 0}, 'an expired cancelled claim is never taken over');
+});
+
+dialectTest('a cancelled callback whose attempt is under way is not deleted by age; the console\'s resend never takes one a sender holds', async (t, db) => {
+	const httpHooks = await connectHttpHooks(db.sequelize);
+	const lease = {lockedBy: 'worker-1', leaseUntil: new Date(Date.now() + 60_000), createdAt: daysAgo(40)};
+	const [held] = await insertCallbacks(httpHooks.models, 1, {status: 'cancelled', ...lease});
+	const [idle] = await insertCallbacks(httpHooks.models, 1, {status: 'cancelled', createdAt: daysAgo(40)});
+	t.like(await httpHooks.deleteOldCallbacks(30, {dryRun: true}), {deleted: 1, skipped: 1});
+	t.like(await httpHooks.deleteOldCallbacks(30), {deleted: 1, skipped: 1});
+	t.deepEqual((await httpHooks.models.Callback.findAll()).map(row => row.id), [held]);
+	t.not(idle, held);
+
+	const [sending] = await insertCallbacks(httpHooks.models, 1, {status: 'sending', ...lease});
+	const [expired] = await insertCallbacks(httpHooks.models, 1, {status: 'sending', lockedBy: 'dead', leaseUntil: new Date(Date.now() - 1000)});
+	t.is(await requeueCallbacks(httpHooks.models, {ids: [sending!, expired!]}), 1);
+	t.deepEqual(await statusOf(httpHooks, [sending!, expired!]), ['sending', 'waiting']);
 });
