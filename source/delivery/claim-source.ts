@@ -1,4 +1,5 @@
 import type {Sequelize} from 'sequelize';
+import {cancelledAmong} from './cancel-watch.js';
 import {claimAbandoned, claimDue, claimIds, type ClaimedCallback, type Claimer} from './claim.js';
 import {HookPolicies} from './hook-policies.js';
 import {claimLimited} from './rate-limit.js';
@@ -26,6 +27,8 @@ const abandonedCheckMs = 1000;
 export class ClaimSource {
 	/** Ids asked for that do not exist. */
 	readonly missing: number[] = [];
+	/** Ids asked for that are cancelled: never sent. */
+	readonly cancelled: number[] = [];
 	/** Hooks' limits and retry schedules: hooks with a rate limit or an in-flight cap are claimed apart, under them. */
 	readonly policies: HookPolicies;
 	#idsLeft: number[] | undefined;
@@ -75,7 +78,10 @@ export class ClaimSource {
 			const ids = this.#idsLeft.splice(0, wanted);
 			const claimed = await claim(async () => claimIds(sequelize, claimer, ids));
 			const found = new Set(claimed.map(callback => callback.id));
-			this.missing.push(...ids.filter(id => !found.has(id)));
+			const notClaimed = ids.filter(id => !found.has(id));
+			const cancelled = new Set(notClaimed.length > 0 ? await cancelledAmong(sequelize, notClaimed) : []);
+			this.missing.push(...notClaimed.filter(id => !cancelled.has(id)));
+			this.cancelled.push(...cancelled);
 			return claimed;
 		}
 

@@ -100,6 +100,25 @@ export class FairShare {
 		this.#ring();
 	}
 
+	/** The ids of the queued callbacks. */
+	ids(): number[] {
+		return [...this.#lanes.values()].flatMap(lane => lane.queued.map(callback => callback.id));
+	}
+
+	/** Take these callbacks out of the queue (cancelled while they waited); returns those found. */
+	remove(ids: Set<number>): ClaimedCallback[] {
+		const removed: ClaimedCallback[] = [];
+		for (const lane of this.#lanes.values()) {
+			const kept = lane.queued.filter(callback => !ids.has(callback.id));
+			removed.push(...lane.queued.filter(callback => ids.has(callback.id)));
+			lane.queued = kept;
+		}
+
+		this.#length -= removed.length;
+		this.#ring();
+		return removed;
+	}
+
 	/** Every queued callback, taken out (to give back). */
 	drain(): ClaimedCallback[] {
 		const all = [...this.#lanes.values()].flatMap(lane => lane.queued.splice(0));

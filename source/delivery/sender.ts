@@ -3,6 +3,7 @@ import os from 'node:os';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Sequelize} from 'sequelize';
 import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
+import {CancelWatch} from './cancel-watch.js';
 import {ClaimPacing} from './claim-pacing.js';
 import {ClaimSource} from './claim-source.js';
 import {resolveDeliverySettings, type DeliverySettings} from './delivery-settings.js';
@@ -49,7 +50,7 @@ export function workerName(): string {
  * and renewed while the run lives; on stop, claims not started yet are given back.
  */
 class SendRun {
-	readonly #summary: SendSummary = {claimed: 0, sent: 0, retrying: 0, failed: 0, missing: [], durationMs: 0};
+	readonly #summary: SendSummary = {claimed: 0, sent: 0, retrying: 0, failed: 0, missing: [], cancelled: [], durationMs: 0};
 	readonly #settings: DeliverySettings;
 	readonly #worker = workerName();
 	readonly #started = Date.now();
@@ -67,6 +68,8 @@ class SendRun {
 	/** Claimed callbacks not started yet, by hook, started round-robin within each hook's share. */
 	readonly #queue: FairShare;
 	readonly #pacing: ClaimPacing;
+	/** Takes callbacks cancelled while they wait in the queue out of it. */
+	readonly #cancels: CancelWatch;
 	/**
 	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
 	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
@@ -106,6 +109,7 @@ class SendRun {
 			outage: this.#outage, persistent: () => this.#persistent,
 			onDisabled: hookId => this.#disabledHooks.add(hookId),
 		});
+		this.#cancels = new CancelWatch(sequelize, () => this.#queue.ids(), async ids => this.#dropCancelled(ids));
 		this.#results = new ResultWriter({
 			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns,
 			outage: this.#outage, persistent: () => this.#persistent,
@@ -146,6 +150,7 @@ class SendRun {
 			}
 
 			await progress?.start();
+			this.#cancels.start();
 			this.options.signal?.addEventListener('abort', stop);
 			await Promise.all(Array.from({length: this.#settings.concurrency}, async () => this.#work()));
 			// A claim may still be on its way: what it brings is counted and given back, not left leased.
@@ -159,6 +164,7 @@ class SendRun {
 		} finally {
 			this.options.signal?.removeEventListener('abort', stop);
 			clearInterval(renewal);
+			this.#cancels.stop();
 			progress?.stop();
 			this.#client.close();
 			await this.#wake?.close();
@@ -170,6 +176,7 @@ class SendRun {
 
 		this.#summary.durationMs = Date.now() - this.#started;
 		this.#summary.missing = [...this.#source.missing].sort((a, b) => a - b);
+		this.#summary.cancelled = [...this.#source.cancelled].sort((a, b) => a - b);
 		progress?.report();
 		return {...this.#summary};
 	}
@@ -392,6 +399,11 @@ class SendRun {
 		if (lost > 0) {
 			this.logger.warn(`${lost} callback(s) were taken over by another sender while this one sent them (lease ran out); their attempts are recorded, their status is the other sender's`);
 		}
+	}
+
+	/** Cancelled callbacks still in the queue (not started) leave it unsent, and are released. */
+	async #dropCancelled(ids: number[]): Promise<void> {
+		await this.#release(this.#queue.remove(new Set(ids)).map(callback => callback.id));
 	}
 
 	async #releaseQueued(): Promise<void> {
