@@ -2,6 +2,7 @@ import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
 import type {HookCache} from './hook-cache.js';
+import {conditionChecked} from './hook-condition.js';
 import {callbackRow} from './record-callbacks.js';
 import {storeCallbacks} from './store-callbacks.js';
 
@@ -38,7 +39,12 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 			const rows = [];
 			for (const {hook, signal} of matches) {
 				const firing = {signal, eventType: eventTypeOf(signal, created), instance, transaction, args};
-				rows.push(await callbackRow(hook, firing, settings.raiseExceptions, error => {
+				const checked = await conditionChecked(hook, firing);
+				if (!checked) {
+					continue;
+				}
+
+				rows.push(await callbackRow(checked, firing, settings.raiseExceptions, error => {
 					settings.warn(`hook ${JSON.stringify(hook.definition.name)} could not build a callback for ${model}; stored it with status error`, error);
 				}));
 			}

@@ -20,6 +20,8 @@ export type HookAttributes = {
 	disabledAt?: Date | null;
 	/** Callbacks for one record are delivered strictly in creation order. */
 	ordered?: boolean;
+	/** A nunjucks expression: when false for a change, no callback is written. */
+	condition?: string | null;
 	/** Moved by triggers on every change of the row or its signals (saves check it). */
 	revision?: number;
 	enabled: boolean;
@@ -130,6 +132,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		disabledReason: {type: DataTypes.TEXT, allowNull: true},
 		disabledAt: {type: DataTypes.DATE, allowNull: true},
 		ordered: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
+		condition: {type: DataTypes.TEXT, allowNull: true},
 		revision: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
 		enabled: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true},
 	}, {...common, tableName: 'http_hooks'}) as HttpHooksModels['Hook'];
