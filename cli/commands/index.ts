@@ -6,6 +6,7 @@ import {deleteOldCallbacksCommand} from './delete-old-callbacks.js';
 import {listHooksCommand} from './list-hooks.js';
 import {listCallbacksCommand} from './list-callbacks.js';
 import {statsCommand} from './stats.js';
+import {previewCommand} from './preview.js';
 
 /** Every subcommand of `hooks`, in the order help lists them. Add a command here to ship it. */
 export const commands: Command[] = [
@@ -16,4 +17,5 @@ export const commands: Command[] = [
 	listHooksCommand,
 	listCallbacksCommand,
 	statsCommand,
+	previewCommand,
 ];
