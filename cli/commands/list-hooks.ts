@@ -22,6 +22,8 @@ export const listHooksCommand: Command = {
 		'(JSON: "disabledReason", "disabledAt"); enabling it again resumes its waiting callbacks.',
 		'While a rotated secret\'s previous one still signs, SIGNED says until when (JSON:',
 		'"previousSecretExpiresAt"). ORDERED appears once a hook delivers per record in order.',
+		'CONDITION appears once a hook has one (JSON: "condition"): the expression a change must meet',
+		'to write a callback at all.',
 		'--json prints every field as a JSON array.',
 		'Credentials are masked (••••) in the target URL\'s query (token=, api_key=, …) and in the',
 		'values of credential-like headers (Authorization, Cookie, names with key, token, secret,',
@@ -46,6 +48,7 @@ export const listHooksCommand: Command = {
 				// Shown once the sender has disabled a hook: why (failures in a row, 410 Gone) and when.
 				const health = hooks.some(hook => hook.disabledReason);
 				const ordering = hooks.some(hook => hook.ordered);
+				const conditions = hooks.some(hook => hook.condition);
 				const now = Date.now();
 				const signed = (hook: HookSummary) => {
 					const until = hook.previousSecretExpiresAt ? new Date(hook.previousSecretExpiresAt) : undefined;
@@ -61,12 +64,14 @@ export const listHooksCommand: Command = {
 					{header: 'ENABLED'},
 					{header: 'SIGNED'},
 					...(ordering ? [{header: 'ORDERED'}] : []),
+					...(conditions ? [{header: 'CONDITION', maxWidth: 40}] : []),
 					{header: 'WAITING', align: 'right'},
 					{header: 'ERROR', align: 'right'},
 					...(health ? [{header: 'DISABLED BECAUSE', maxWidth: 60}] : []),
 				], hooks.map(hook => [
 					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
-					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []), String(hook.waiting), String(hook.error),
+					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []),
+					...(conditions ? [hook.condition ?? '(always)'] : []), String(hook.waiting), String(hook.error),
 					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${utc(new Date(hook.disabledAt!))})` : ''] : []),
 				]))}\n`);
 			}

@@ -1,7 +1,7 @@
 import type {HookRecord} from '../../../source/hooks/hook-store.js';
 import type {HookInput} from '../../../source/hooks/validate-hook.js';
 
-export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'ordered' | 'enabled';
+export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'condition' | 'secret' | 'ordered' | 'enabled';
 export type FieldKind = 'text' | 'multiline' | 'choice' | 'multi' | 'toggle';
 export type FormField = {key: FieldKey; label: string; kind: FieldKind; hint?: string; secret?: boolean};
 
@@ -16,6 +16,7 @@ export const formFields: FormField[] = [
 	{key: 'headers', label: 'Headers', kind: 'multiline', hint: 'Key: value, one a line'},
 	{key: 'payloadTemplate', label: 'Payload template', kind: 'multiline', hint: 'nunjucks; empty: serializer or default payload'},
 	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name, or ./file.js#Export where the app opts in'},
+	{key: 'condition', label: 'Condition', kind: 'text', hint: 'nunjucks expression, e.g. \'status\' in changed and instance.status == \'shipped\'; false: no callback; empty: every change'},
 	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned; a new one rotates (the old one signs 24 h more)'},
 	{key: 'ordered', label: 'Ordered', kind: 'toggle', hint: 'per record: each record\'s callbacks in creation order'},
 	{key: 'enabled', label: 'Enabled', kind: 'toggle'},
@@ -32,12 +33,13 @@ export type FormValues = {
 	headers: string;
 	payloadTemplate: string;
 	serializerClass: string;
+	condition: string;
 	secret: string;
 	ordered: boolean;
 	enabled: boolean;
 };
 
-type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret';
+type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'condition' | 'secret';
 
 export type FormOptions = {models: string[]; signals: string[]; methods: readonly string[]; contentTypes: readonly string[]};
 
@@ -71,7 +73,7 @@ export type FormAction =
 
 export const emptyValues: FormValues = {
 	name: '', model: '', signals: [], targetUrl: '', httpMethod: 'POST', contentType: 'application/json',
-	headers: '', payloadTemplate: '', serializerClass: '', secret: '', ordered: false, enabled: true,
+	headers: '', payloadTemplate: '', serializerClass: '', condition: '', secret: '', ordered: false, enabled: true,
 };
 
 export function valuesOf(hook: HookRecord): FormValues {
@@ -85,6 +87,7 @@ export function valuesOf(hook: HookRecord): FormValues {
 		headers: hook.headers,
 		payloadTemplate: hook.payloadTemplate ?? '',
 		serializerClass: hook.serializerClass ?? '',
+		condition: hook.condition ?? '',
 		secret: hook.secret ?? '',
 		ordered: hook.ordered ?? false,
 		enabled: hook.enabled,
@@ -124,6 +127,7 @@ export function toHookInput(values: FormValues): HookInput {
 		headers: values.headers,
 		payloadTemplate: orNull(values.payloadTemplate),
 		serializerClass: orNull(values.serializerClass),
+		condition: orNull(values.condition),
 		secret: orNull(values.secret),
 		ordered: values.ordered,
 		enabled: values.enabled,
