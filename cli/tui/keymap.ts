@@ -89,7 +89,7 @@ export const keymap: Binding[] = [
 	{context: 'hooks', action: 'toggleHook', keys: ['space'], label: 'enable/disable', description: 'Enable or disable the hook', footer: true},
 	{context: 'hooks', action: 'deleteHook', keys: ['d'], label: 'delete', description: 'Delete the hook (asks first; its callbacks stay)', footer: true},
 	{context: 'hooks', action: 'hookCallbacks', keys: ['c'], label: 'callbacks', description: 'Show the callbacks of the hook', footer: true},
-	{context: 'hooks', action: 'preview', keys: ['v'], label: 'preview', description: 'Preview the request the hook would send for a record id typed in (sends nothing)', footer: true},
+	{context: 'hooks', action: 'preview', keys: ['v'], label: 'preview', description: 'Preview the request the hook would send for a record id typed in (sends nothing)'},
 
 	{context: 'signals', action: 'newSignal', keys: ['n'], label: 'new signal', description: 'Add a custom signal', footer: true},
 
