@@ -1,6 +1,7 @@
 import {dialectTest} from './helpers/dialect-test.js';
 import {defineAppModels} from './helpers/app.js';
 import {callbacksOf} from './helpers/callbacks.js';
+import {runHooks} from './helpers/run-cli.js';
 import {InvalidPayloadError, registerHttpHooks} from '../source/index.js';
 
 const url = 'http://127.0.0.1:9/hooks';
@@ -113,4 +114,20 @@ dialectTest('a condition stored past validation (plain SQL) that does not compil
 	t.like(callback, {status: 'error'});
 	t.regex(callback!.statusDetails!, /Condition "instance\.name ==" does not compile/);
 	await httpHooks.close();
+});
+
+dialectTest('hooks list-hooks shows each hook\'s condition', async (t, database) => {
+	await defineAppModels(database.sequelize);
+	const httpHooks = await registerHttpHooks(database.sequelize);
+	t.teardown(async () => httpHooks.close());
+	await httpHooks.createHook({name: 'always', model: 'Pet', signals: ['afterCreate'], targetUrl: url});
+	await httpHooks.createHook({name: 'cats', model: 'Pet', signals: ['afterUpdate'], targetUrl: url, condition: shipped});
+	const table = await runHooks(['list-hooks', '--database-url', database.url]);
+	t.is(table.code, 0, table.stderr);
+	const [header, always, cats] = table.stdout.split('\n');
+	t.regex(header!, /CONDITION/);
+	t.regex(always!, /\(always\)/);
+	t.true(cats!.includes(`${shipped.slice(0, 39)}…`), 'a long condition is cut to its column');
+	const json = await runHooks(['list-hooks', '--database-url', database.url, '--json']);
+	t.deepEqual((JSON.parse(json.stdout) as Array<{condition: string | null}>).map(hook => hook.condition), [null, shipped]);
 });
