@@ -11,7 +11,16 @@ const rounds = Number(process.env['BENCH_CAPTURE_ROUNDS'] ?? 15);
 
 type Variant = {name: string; write(): Promise<void>; close(): Promise<void>};
 
-async function app(storage: string, mode: 'plain' | 'other-model' | 'template', transaction: boolean): Promise<Variant> {
+type Mode = 'plain' | 'other-model' | 'template' | 'condition' | 'condition-false';
+
+// The condition variants: the template hook with a condition that holds (evaluated, then the
+// callback written) or does not (evaluated, nothing written).
+const conditions: Partial<Record<Mode, string>> = {
+	condition: '\'price\' in instance and instance.price > 0 and event_type == "created"',
+	'condition-false': '\'price\' in instance and instance.price < 0 and event_type == "created"',
+};
+
+async function app(storage: string, mode: Mode, transaction: boolean): Promise<Variant> {
 	const sequelize = new Sequelize({dialect: 'sqlite', storage, logging: false});
 	const Item = sequelize.define('Item', {name: DataTypes.STRING, price: DataTypes.INTEGER});
 	const Other = sequelize.define('Other', {name: DataTypes.STRING});
@@ -20,8 +29,9 @@ async function app(storage: string, mode: 'plain' | 'other-model' | 'template', 
 	if (mode !== 'plain') {
 		const httpHooks = await registerHttpHooks(sequelize);
 		await httpHooks.createHook({
-			name: 'bench', model: mode === 'template' ? 'Item' : 'Other', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/x',
+			name: 'bench', model: mode === 'other-model' ? 'Other' : 'Item', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/x',
 			contentType: 'application/json', payloadTemplate: '{"id": {{instance.id}}, "name": "{{instance.name}}", "event": "{{event_type}}"}',
+			condition: conditions[mode] ?? null,
 		});
 		close = async () => {
 			await httpHooks.close();
@@ -76,7 +86,10 @@ export async function run(): Promise<void> {
 		const file = (name: string) => path.join(directory, `${name}.sqlite`);
 		console.log(`SQLite file in ${base}, ${writes} Model.create() per round, median of ${rounds} interleaved rounds`);
 		const autocommit = [await app(file('a'), 'plain', false), await app(file('b'), 'other-model', false), await app(file('c'), 'template', false)];
-		const inTransaction = [await app(file('d'), 'plain', true), await app(file('e'), 'template', true)];
+		const inTransaction = [
+			await app(file('d'), 'plain', true), await app(file('e'), 'template', true),
+			await app(file('f'), 'condition', true), await app(file('g'), 'condition-false', true),
+		];
 		const results = new Map([...await measure(autocommit), ...await measure(inTransaction)]);
 		for (const variant of [...autocommit, ...inTransaction]) {
 			await variant.close();
@@ -90,6 +103,8 @@ export async function run(): Promise<void> {
 			['one template hook on the written model', results.get('template')!, plain / results.get('template')!],
 			['plain write in a transaction', plainTx, 1],
 			['hooked write in a transaction', results.get('template in a transaction')!, plainTx / results.get('template in a transaction')!],
+			['hooked write in a transaction, condition holds', results.get('condition in a transaction')!, plainTx / results.get('condition in a transaction')!],
+			['hooked write in a transaction, condition false', results.get('condition-false in a transaction')!, plainTx / results.get('condition-false in a transaction')!],
 		] as const;
 		console.log('| variant | writes/s | time per write vs plain |');
 		console.log('| --- | ---: | ---: |');
@@ -100,6 +115,7 @@ export async function run(): Promise<void> {
 		const overhead = (plain / results.get('other-model')! - 1) * 100;
 		console.log(`\nno-hook overhead: ${overhead.toFixed(1)} % (target: within 3 %)`);
 		console.log(`hooked write in a transaction: ${(plainTx / results.get('template in a transaction')!).toFixed(2)}x a plain one (target: at most 1.5x)`);
+		console.log(`hooked write in a transaction with a condition that holds: ${(plainTx / results.get('condition in a transaction')!).toFixed(2)}x a plain one (target: at most 1.35x); condition false: ${(plainTx / results.get('condition-false in a transaction')!).toFixed(2)}x`);
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}
