@@ -131,3 +131,20 @@ dialectTest('hooks list-hooks shows each hook\'s condition', async (t, database)
 	const json = await runHooks(['list-hooks', '--database-url', database.url, '--json']);
 	t.deepEqual((JSON.parse(json.stdout) as Array<{condition: string | null}>).map(hook => hook.condition), [null, shipped]);
 });
+
+dialectTest('a change whose conditions are all false runs no statement of the library, not even a savepoint', async (t, database) => {
+	const statements: string[] = [];
+	const sequelize = database.open({logging: sql => statements.push(sql)});
+	const {Pet} = await defineAppModels(sequelize);
+	const httpHooks = await registerHttpHooks(sequelize);
+	t.teardown(async () => httpHooks.close());
+	await httpHooks.createHook({name: 'cats', model: 'Pet', signals: ['afterCreate'], targetUrl: url, condition: 'instance.species == "cat"'});
+	statements.length = 0;
+	await sequelize.transaction(async transaction => Pet.create({name: 'Rex', species: 'dog'}, {transaction}));
+	t.false(statements.some(sql => /SAVEPOINT|http_callbacks/i.test(sql)), statements.join('\n'));
+	await sequelize.transaction(async transaction => Pet.create({name: 'Tom', species: 'cat'}, {transaction}));
+	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.json.object_serialization.name), ['Tom']);
+	if (database.dialect === 'postgres') {
+		t.true(statements.some(sql => sql.includes('SAVEPOINT')), 'the change that fires is isolated as before');
+	}
+});

@@ -2,7 +2,7 @@ import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
 import type {HookCache} from './hook-cache.js';
-import {conditionChecked} from './hook-condition.js';
+import {conditionChecked, fireable} from './hook-condition.js';
 import {callbackRow} from './record-callbacks.js';
 import {storeCallbacks} from './store-callbacks.js';
 
@@ -34,17 +34,21 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 			return;
 		}
 
+		const pending = await fireable(matches.map(({hook, signal}) => ({hook, firing: {signal, eventType: eventTypeOf(signal, created), instance, transaction, args}})));
+		if (pending.length === 0) {
+			return;
+		}
+
 		// Building may load associations in the app's transaction: it runs isolated too.
 		await storeCallbacks(sequelize, async () => {
 			const rows = [];
-			for (const {hook, signal} of matches) {
-				const firing = {signal, eventType: eventTypeOf(signal, created), instance, transaction, args};
-				const checked = await conditionChecked(hook, firing);
-				if (!checked) {
+			for (const {hook, firing, checked} of pending) {
+				const built = checked ? hook : await conditionChecked(hook, firing);
+				if (!built) {
 					continue;
 				}
 
-				rows.push(await callbackRow(checked, firing, settings.raiseExceptions, error => {
+				rows.push(await callbackRow(built, firing, settings.raiseExceptions, error => {
 					settings.warn(`hook ${JSON.stringify(hook.definition.name)} could not build a callback for ${model}; stored it with status error`, error);
 				}));
 			}
