@@ -26,3 +26,7 @@ export type {MonitorOptions, MonitorResult, MonitorLevel, MonitoredStatus} from 
 export type {DeleteOldOptions, DeleteOldResult, DeleteProgress} from './operations/delete-old-callbacks.js';
 export type {HookStats, StatsOptions} from './operations/stats.js';
 export type {HookPreview, PreviewOptions} from './operations/preview-hook.js';
+export type {CallbackSelector} from './operations/callback-selection.js';
+export {InvalidSelectionError} from './operations/callback-selection.js';
+export type {ResendOptions, ResendResult, BulkProgress} from './operations/resend-callbacks.js';
+export type {CancelOptions, CancelResult} from './operations/cancel-callbacks.js';
