@@ -53,7 +53,14 @@ const servers: Array<[string, string | undefined]> = [
 	['PostgreSQL', process.env['HTTP_HOOKS_TEST_PG']],
 ];
 
-type Mode = 'plain' | 'template' | 'default payload' | 'other model';
+type Mode = 'plain' | 'template' | 'default payload' | 'other model' | 'template, condition holds' | 'template, condition false';
+
+// The condition variants: the template hook with a condition that holds (evaluated, then the
+// callback written) or does not (evaluated, nothing written).
+const conditions: Partial<Record<Mode, string>> = {
+	'template, condition holds': '\'price\' in instance and instance.price > 0 and event_type == "created"',
+	'template, condition false': '\'price\' in instance and instance.price < 0 and event_type == "created"',
+};
 type Shape = 'one transaction' | 'transaction per write' | 'autocommit';
 
 type Variant = {mode: Mode; write(count: number): Promise<void>; close(): Promise<void>};
@@ -69,7 +76,7 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 	if (mode !== 'plain') {
 		const httpHooks = await registerHttpHooks(sequelize);
 		const hook: HookInput = {name: 'bench', model: mode === 'other model' ? 'Other' : 'Item', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/x', contentType: 'application/json'};
-		await httpHooks.createHook(mode === 'template' ? {...hook, payloadTemplate: template} : hook);
+		await httpHooks.createHook(mode === 'template' || conditions[mode] ? {...hook, payloadTemplate: template, condition: conditions[mode] ?? null} : hook);
 		close = async () => {
 			await httpHooks.close();
 			await drop();
@@ -153,7 +160,9 @@ export async function run(): Promise<void> {
 	const rows: Row[] = [];
 	try {
 		for (const target of targets) {
-			rows.push(...await measure(target, 'one transaction', ['template', 'default payload', 'other model'], {template: 1.3, 'default payload': 1.25, 'other model': 1.03}));
+			rows.push(...await measure(target, 'one transaction', ['template', 'default payload', 'other model', 'template, condition holds', 'template, condition false'], {
+				template: 1.3, 'default payload': 1.25, 'other model': 1.03, 'template, condition holds': 1.35,
+			}));
 			if (target.dialect === 'SQLite') {
 				rows.push(...await measure(target, 'transaction per write', ['template'], {template: 1.3}));
 				rows.push(...await measure(target, 'autocommit', ['template'], {template: 1.8}));

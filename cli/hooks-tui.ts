@@ -14,8 +14,10 @@ import {plainSnapshot} from './tui/snapshot.js';
 const help = `
 Usage: hooks-tui [--database-url URL]
 
-The interactive console of sequelize-http-hooks: browse, create and edit hooks and signals,
-watch callbacks live and resend them. Press ? inside for the keys of each screen.
+The interactive console of sequelize-http-hooks: browse, create and edit hooks (their
+condition too) and signals, preview the request a hook would send for a record id (v on the
+hooks screen, Ctrl-P in the hook form; nothing is sent), watch callbacks live and resend them.
+Press ? inside for the keys of each screen.
 
 Flags:
   --database-url URL   Database URL (else DATABASE_URL, else ./http-hooks.sqlite)

@@ -11,6 +11,10 @@ import {cancelCallbacks, type CancelOptions, type CancelResult} from './operatio
 import {resendCallbacks, type ResendOptions, type ResendResult} from './operations/resend-callbacks.js';
 import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
 import {callbackStats, type HookStats, type StatsOptions} from './operations/stats.js';
+import {previewHook, type HookPreview, type PreviewOptions} from './operations/preview-hook.js';
+import {resolveDeliverySettings, type DeliveryOptions} from './delivery/delivery-settings.js';
+import {validateHook} from './hooks/validate-hook.js';
+import {readCatalog} from './store/model-catalog.js';
 import {quote} from './errors.js';
 import type {ResolvedOptions} from './options.js';
 import {libraryWritesSettled} from './store/library-writes.js';
@@ -21,6 +25,7 @@ export type Capture = {cache: HookCache; fire: Fire; watcher: ReloadWatcher; unb
 /** The handle registerHttpHooks returns: hooks, signals, delivery and operations. */
 export class HttpHooks {
 	readonly hooks: HookStore;
+	readonly #loadSerializers: boolean;
 	#closed = false;
 	// Signal rows being created by defineSignal; hook changes wait for them.
 	#definingSignals = new Set<Promise<unknown>>();
@@ -34,6 +39,7 @@ export class HttpHooks {
 		{loadSerializers = true}: {loadSerializers?: boolean} = {},
 	) {
 		this.hooks = new HookStore(sequelize, models, {registered: options.serializers, modules: options.serializerModules, load: loadSerializers}, options.templateLimits);
+		this.#loadSerializers = loadSerializers;
 	}
 
 	/** True when this process turns model events into callbacks (not shut down, not a tool). */
@@ -75,6 +81,34 @@ export class HttpHooks {
 
 	async listHooks(): Promise<HookRecord[]> {
 		return this.hooks.listHooks();
+	}
+
+	/**
+	 * The request hook `hookId` would send for record `recordId` of its model now: method, URL,
+	 * headers (credentials masked unless `showSecrets`), body, and whether its condition holds. No
+	 * callback is written and nothing is sent, unless `send`: then it is sent once through the
+	 * sender's HTTP client, network guard and signing, and the response is returned. In the app
+	 * process the app's own model reads the record (serializers, associations, getters apply).
+	 */
+	async previewHook(hookId: number, recordId: string | number, options: PreviewOptions & {delivery?: DeliveryOptions} = {}): Promise<HookPreview> {
+		const hook = await this.getHook(hookId);
+		return previewHook(await this.#previewServices(options.delivery), hook, recordId, options);
+	}
+
+	/** The same for a hook being edited and not saved: the fields are validated first, as a save would. */
+	async previewDraft(input: HookInput, recordId: string | number, options: PreviewOptions & {delivery?: DeliveryOptions} = {}): Promise<HookPreview> {
+		const valid = await validateHook(input, await this.hooks.validationContext());
+		return previewHook(await this.#previewServices(options.delivery), {...valid, id: 0, draft: true}, recordId, options);
+	}
+
+	async #previewServices(delivery?: DeliveryOptions) {
+		return {
+			sequelize: this.sequelize,
+			catalog: await readCatalog(this.models, this.sequelize),
+			serializers: {registered: this.options.serializers, modules: this.options.serializerModules, load: this.#loadSerializers},
+			limits: this.options.templateLimits,
+			delivery: resolveDeliverySettings(delivery, this.options.delivery),
+		};
 	}
 
 	/**

@@ -197,7 +197,7 @@ dialectTest('hook form: a new secret rotates (the old one signs a day more); per
 		t.notRegex(ui.frame(), /Order /, 'an unordered hook says nothing of order');
 		await press(ui, 'e');
 		await until(t, ui, frame => frame.includes('Edit hook 1: signed'), 'the edit form');
-		await press(ui, ...Array.from({length: 9}, () => keys.tab));
+		await press(ui, ...Array.from({length: 10}, () => keys.tab));
 		await until(t, ui, frame => /▶ Secret +•{20}/.test(frame), 'the secret field, typed blind');
 		t.false(ui.frame().includes(oldSecret.slice(6, 18)), 'the secret typed blind');
 		await press(ui, ...Array.from({length: oldSecret.length}, () => keys.backspace), newSecret, keys.tab);

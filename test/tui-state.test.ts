@@ -144,7 +144,7 @@ test('the form edits text at the caret, picks choices and signals, and gives the
 	t.true(isDirty(form));
 	t.deepEqual(toHookInput(form.values), {
 		name: 'pets', model: 'Pet', signals: ['afterCreate', 'orders.shipped'], targetUrl: 'http://x/ hooks', httpMethod: 'POST', contentType: null,
-		headers: 'A: 1\nB: 2', payloadTemplate: null, serializerClass: null, secret: null, ordered: true, enabled: false,
+		headers: 'A: 1\nB: 2', payloadTemplate: null, serializerClass: null, condition: null, secret: null, ordered: true, enabled: false,
 		rateLimit: null, maxInFlight: null, maxAttempts: null, retryDelays: null,
 	});
 });

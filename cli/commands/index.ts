@@ -6,6 +6,7 @@ import {deleteOldCallbacksCommand} from './delete-old-callbacks.js';
 import {listHooksCommand} from './list-hooks.js';
 import {listCallbacksCommand} from './list-callbacks.js';
 import {statsCommand} from './stats.js';
+import {previewCommand} from './preview.js';
 import {resendCommand} from './resend.js';
 import {cancelCommand} from './cancel.js';
 
@@ -20,4 +21,5 @@ export const commands: Command[] = [
 	listHooksCommand,
 	listCallbacksCommand,
 	statsCommand,
+	previewCommand,
 ];

@@ -27,6 +27,8 @@ export const listHooksCommand: Command = {
 		'JSON: "rateLimit", "maxInFlight"), RETRIES once one has its own retry schedule (e.g.',
 		'"4 attempts · retries 5s, 1m"; JSON: "maxAttempts", "retryDelays" in ms); null: none, the',
 		'sender\'s settings.',
+		'CONDITION appears once a hook has one (JSON: "condition"): the expression a change must meet',
+		'to write a callback at all.',
 		'--json prints every field as a JSON array.',
 		'Credentials are masked (••••) in the target URL\'s query (token=, api_key=, …) and in the',
 		'values of credential-like headers (Authorization, Cookie, names with key, token, secret,',
@@ -53,6 +55,7 @@ export const listHooksCommand: Command = {
 				const ordering = hooks.some(hook => hook.ordered);
 				const limits = hooks.some(hook => limitsText(hook) !== '');
 				const schedules = hooks.some(hook => scheduleText(hook) !== '');
+				const conditions = hooks.some(hook => hook.condition);
 				const now = Date.now();
 				const signed = (hook: HookSummary) => {
 					const until = hook.previousSecretExpiresAt ? new Date(hook.previousSecretExpiresAt) : undefined;
@@ -70,13 +73,15 @@ export const listHooksCommand: Command = {
 					...(ordering ? [{header: 'ORDERED'}] : []),
 					...(limits ? [{header: 'LIMITS', maxWidth: 30}] : []),
 					...(schedules ? [{header: 'RETRIES', maxWidth: 40}] : []),
+					...(conditions ? [{header: 'CONDITION', maxWidth: 40}] : []),
 					{header: 'WAITING', align: 'right'},
 					{header: 'ERROR', align: 'right'},
 					...(health ? [{header: 'DISABLED BECAUSE', maxWidth: 60}] : []),
 				], hooks.map(hook => [
 					String(hook.id), hook.name, hook.model, hook.signals.join(', '), hook.httpMethod, hook.targetUrl,
 					hook.enabled ? 'yes' : 'no', signed(hook), ...(ordering ? [hook.ordered ? 'per record' : 'no'] : []),
-					...(limits ? [limitsText(hook) || 'none'] : []), ...(schedules ? [scheduleText(hook) || 'sender\'s'] : []), String(hook.waiting), String(hook.error),
+					...(limits ? [limitsText(hook) || 'none'] : []), ...(schedules ? [scheduleText(hook) || 'sender\'s'] : []),
+					...(conditions ? [hook.condition ?? '(always)'] : []), String(hook.waiting), String(hook.error),
 					...(health ? [hook.disabledReason ? `${hook.disabledReason} (${utc(new Date(hook.disabledAt!))})` : ''] : []),
 				]))}\n`);
 			}

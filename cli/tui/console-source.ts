@@ -8,6 +8,7 @@ import {
 } from '../../source/operations/browse-callbacks.js';
 import {mask, maskCallbackFields, maskHookFields, maskUrlsInText} from '../../source/operations/mask-credentials.js';
 import {callbackStats, type HookStats} from '../../source/operations/stats.js';
+import type {HookPreview} from '../../source/operations/preview-hook.js';
 import type {CancelResult} from '../../source/operations/cancel-callbacks.js';
 import {contentTypes} from '../../source/payload/content-types.js';
 import {readCatalog} from '../../source/store/model-catalog.js';
@@ -82,6 +83,16 @@ export class ConsoleSource {
 	async updateHook(loaded: HookRecord, changes: Partial<HookInput>): Promise<HookRecord> {
 		const secret = 'secret' in changes ? secretChange(loaded, changes.secret ?? null) : {};
 		return this.httpHooks.updateHook(loaded.id, {...changes, ...secret}, {loaded});
+	}
+
+	/** The request a saved hook would send for a record now (credentials masked; nothing sent). */
+	async previewHook(id: number, recordId: string): Promise<HookPreview> {
+		return this.httpHooks.previewHook(id, recordId);
+	}
+
+	/** The same for the hook as typed in the form, validated as a save would, not saved. */
+	async previewDraft(input: HookInput, recordId: string): Promise<HookPreview> {
+		return this.httpHooks.previewDraft(input, recordId);
 	}
 
 	async setHookEnabled(id: number, enabled: boolean): Promise<HookRecord> {

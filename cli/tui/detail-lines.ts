@@ -1,6 +1,7 @@
 import type {CallbackDetail} from '../../source/operations/browse-callbacks.js';
 import type {HookStats} from '../../source/operations/stats.js';
 import {limitsText, scheduleText} from '../format-limits.js';
+import type {HookPreview} from '../../source/operations/preview-hook.js';
 import {duration, latency, percent} from '../format-stats.js';
 import {safeText} from '../safe-text.js';
 import type {HookRow} from './console-source.js';
@@ -71,6 +72,7 @@ export function hookDetailLines(hook: HookRow, width: number, theme: Theme, stat
 		...field('Signals', hook.signals.join(', '), width),
 		...field('Request', `${hook.httpMethod} ${hook.targetUrl} · ${hook.contentType ?? 'no content type'}`, width),
 		...(hook.serializerClass ? field('Serializer', hook.serializerClass, width) : []),
+		...field('Condition', hook.condition ? hook.condition : 'none: every change fires', width),
 		...(hook.ordered ? field('Order', 'per record: each record\'s callbacks go out in creation order', width) : []),
 		...(limitsText(hook) ? field('Limits', `${limitsText(hook, {burst: true})}, all senders together`, width) : []),
 		...(scheduleText(hook) ? field('Retries', `${scheduleText(hook)} (the hook's own schedule)`, width) : []),
@@ -101,5 +103,28 @@ export function callbackDetailLines(callback: CallbackDetail, width: number, the
 		...section('Headers', maskHeaderJson(callback.headers), width),
 		...section('Payload', readablePayload(callback.payload), width),
 		...section(`Attempts (${callback.attemptRows.length})`, attempts, width),
+	];
+}
+
+function conditionText({expression, holds, error}: HookPreview['condition']): string {
+	if (expression === null) {
+		return 'none: every change fires';
+	}
+
+	return `${expression} → ${error ? `fails: ${error} (a change now stores an error callback)` : holds ? 'holds' : 'does not hold (a change now writes no callback)'}`;
+}
+
+/** A preview of a hook's request for one record: what `hooks preview` prints, as detail lines. */
+export function previewDetailLines(preview: HookPreview, width: number, theme: Theme): DetailLine[] {
+	const bad = preview.error !== null || preview.condition.error !== null;
+	return [
+		heading(`Preview · ${preview.model} ${preview.recordId} · ${preview.signal} (${preview.eventType}) · nothing sent`, {bold: true, color: bad ? theme.tone('error') : preview.condition.holds === false ? theme.status('waiting') : theme.tone('success')}),
+		...field('Condition', conditionText(preview.condition), width),
+		...field('Request', `${preview.method} ${preview.url}`, width),
+		...(preview.error ? field('Cannot build', preview.error, width) : []),
+		...field('Read with', preview.readWith === 'app' ? 'the app\'s model' : 'the recorded catalog (no app code)', width),
+		...section('Headers', preview.headers ? Object.entries(preview.headers).map(([name, value]) => `${name}: ${value}`) : [], width),
+		...section('Body', readablePayload(preview.body), width),
+		...(preview.notes.length > 0 ? section('Not shown by this preview', preview.notes.map(note => `- ${note}`), width) : []),
 	];
 }

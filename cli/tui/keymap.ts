@@ -15,6 +15,7 @@ export type Context =
 	| 'form'
 	| 'form-choice'
 	| 'form-text'
+	| 'preview'
 	| 'prompt'
 	| 'confirm'
 	| 'help';
@@ -23,7 +24,7 @@ export type Action =
 	| 'quit' | 'help' | 'showHooks' | 'showSignals' | 'showCallbacks'
 	| 'up' | 'down' | 'pageUp' | 'pageDown' | 'first' | 'last'
 	| 'open' | 'switchPane' | 'back'
-	| 'newHook' | 'editHook' | 'toggleHook' | 'deleteHook' | 'hookCallbacks'
+	| 'newHook' | 'editHook' | 'toggleHook' | 'deleteHook' | 'hookCallbacks' | 'preview' | 'closePreview'
 	| 'newSignal'
 	| 'cycleStatus' | 'search' | 'clearFilter' | 'pause' | 'resend' | 'resendAll' | 'cancelCallback' | 'cancelAll'
 	| 'nextField' | 'previousField' | 'save' | 'cancel' | 'externalEditor'
@@ -57,6 +58,7 @@ export const contextTitles: Record<Context, string> = {
 	form: 'Hook form',
 	'form-choice': 'Hook form: model, signals, method, content type, enabled',
 	'form-text': 'Hook form: text fields',
+	preview: 'Preview of a request',
 	prompt: 'Search and name prompts',
 	confirm: 'Confirmations',
 	help: 'This help',
@@ -87,6 +89,7 @@ export const keymap: Binding[] = [
 	{context: 'hooks', action: 'toggleHook', keys: ['space'], label: 'enable/disable', description: 'Enable or disable the hook', footer: true},
 	{context: 'hooks', action: 'deleteHook', keys: ['d'], label: 'delete', description: 'Delete the hook (asks first; its callbacks stay)', footer: true},
 	{context: 'hooks', action: 'hookCallbacks', keys: ['c'], label: 'callbacks', description: 'Show the callbacks of the hook', footer: true},
+	{context: 'hooks', action: 'preview', keys: ['v'], label: 'preview', description: 'Preview the request the hook would send for a record id typed in (sends nothing)'},
 
 	{context: 'signals', action: 'newSignal', keys: ['n'], label: 'new signal', description: 'Add a custom signal', footer: true},
 
@@ -102,6 +105,7 @@ export const keymap: Binding[] = [
 	{context: 'form', action: 'nextField', keys: ['down', 'tab'], label: 'next', description: 'Next field', footer: true},
 	{context: 'form', action: 'previousField', keys: ['up', 'shift+tab'], label: 'previous', description: 'Previous field'},
 	{context: 'form', action: 'save', keys: ['ctrl+s'], label: 'save', description: 'Validate and save the hook', footer: true},
+	{context: 'form', action: 'preview', keys: ['ctrl+p'], label: 'preview', description: 'Preview the request of the hook as typed (not saved) for a record id typed in', footer: true},
 	{context: 'form', action: 'cancel', keys: ['escape'], label: 'cancel', description: 'Leave the form (asks first when something changed)', footer: true},
 
 	{context: 'form-choice', action: 'choosePrevious', keys: ['left'], label: 'previous', description: 'Previous choice, or previous signal'},
@@ -115,6 +119,8 @@ export const keymap: Binding[] = [
 	{context: 'form-text', action: 'deleteBack', keys: ['backspace'], label: 'delete', description: 'Delete the character before the cursor'},
 	{context: 'form-text', action: 'newLine', keys: ['enter'], label: 'new line', description: 'New line in headers and payload template; next field elsewhere'},
 	{context: 'form-text', action: 'externalEditor', keys: ['ctrl+e'], label: '$EDITOR', description: 'Edit the field in $VISUAL or $EDITOR', footer: true},
+
+	{context: 'preview', action: 'closePreview', keys: ['escape'], label: 'back', description: 'Close the preview', footer: true},
 
 	{context: 'prompt', action: 'submit', keys: ['enter'], label: 'apply', description: 'Apply', footer: true},
 	{context: 'prompt', action: 'dismiss', keys: ['escape'], label: 'cancel', description: 'Cancel', footer: true},

@@ -3,6 +3,7 @@ import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
 import type {CompiledHook} from './compile-hook.js';
 import type {HookCache} from './hook-cache.js';
+import {conditionChecked, fireable} from './hook-condition.js';
 import {writeHeldRowsOnCommit} from './pending-callbacks.js';
 import {callbackRow} from './record-callbacks.js';
 import {storeCallbacks} from './store-callbacks.js';
@@ -35,13 +36,22 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 			return;
 		}
 
+		const pending = await fireable(matches.map(({hook, signal}) => ({hook, firing: {signal, eventType: eventTypeOf(signal, created), instance, transaction, args}})));
+		if (pending.length === 0) {
+			return;
+		}
+
 		// Building may load associations in the app's transaction: it runs isolated too.
-		const buildQueries = matches.some(({hook}) => buildMayQuery(hook, instance.constructor as ModelStatic<Model>));
+		const buildQueries = pending.some(({hook}) => buildMayQuery(hook, instance.constructor as ModelStatic<Model>));
 		await storeCallbacks(sequelize, async () => {
 			const rows = [];
-			for (const {hook, signal} of matches) {
-				const firing = {signal, eventType: eventTypeOf(signal, created), instance, transaction, args};
-				rows.push(await callbackRow(hook, firing, settings.raiseExceptions, error => {
+			for (const {hook, firing, checked} of pending) {
+				const built = checked ? hook : await conditionChecked(hook, firing);
+				if (!built) {
+					continue;
+				}
+
+				rows.push(await callbackRow(built, firing, settings.raiseExceptions, error => {
 					settings.warn(`hook ${JSON.stringify(hook.definition.name)} could not build a callback for ${model}; stored it with status error`, error);
 				}));
 			}

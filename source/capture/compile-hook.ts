@@ -1,4 +1,5 @@
 import {parseHeaders} from '../headers.js';
+import {compileCondition, type CompiledCondition} from '../payload/condition.js';
 import {compileHeaders, type CompiledHeaders} from '../payload/header-template.js';
 import {defaultTemplateLimits, type TemplateLimits} from '../payload/sandbox.js';
 import {compileTemplate, isTemplate, type CompiledTemplate} from '../payload/template.js';
@@ -18,6 +19,8 @@ export type HookDefinition = {
 	serializerClass: string | null;
 	/** Callbacks carry an ordering key (see orderingKeyOf). */
 	ordered?: boolean;
+	/** A nunjucks expression; when false for a change, no callback (see hook-condition.ts). */
+	condition?: string | null;
 };
 
 /** A hook made ready to fire: templates compiled and the serializer imported, once. */
@@ -28,6 +31,8 @@ export type CompiledHook = {
 	/** Parsed header text, or, when the text holds `{{ }}`, rows whose values are rendered one by one. */
 	headers?: Record<string, string>;
 	headerTemplate?: CompiledHeaders;
+	/** The condition a change must meet to fire the hook. */
+	condition?: CompiledCondition;
 	/** Association paths the templates read, loaded before rendering. */
 	instancePaths: string[][];
 	/** Why this hook cannot build requests; its callbacks are stored as errors with this reason. */
@@ -38,6 +43,13 @@ export type CompiledHook = {
 
 export async function compileHook(definition: HookDefinition, serializers: SerializerSources, limits: TemplateLimits = defaultTemplateLimits): Promise<CompiledHook> {
 	const compiled: CompiledHook = {definition, instancePaths: [], limits};
+	// The condition first and on its own: a hook whose payload cannot be built still fires only when it holds.
+	try {
+		compiled.condition = definition.condition?.trim() ? compileCondition(definition.condition, limits) : undefined;
+	} catch (error) {
+		compiled.problem = error as Error;
+	}
+
 	try {
 		if (isTemplate(definition.headers)) {
 			compiled.headerTemplate = compileHeaders(definition.headers, limits);
@@ -50,11 +62,11 @@ export async function compileHook(definition: HookDefinition, serializers: Seria
 		} else if (definition.serializerClass) {
 			compiled.serialize = await resolveSerializer(definition.serializerClass, {...serializers, load: true});
 		}
-
-		compiled.instancePaths = [...compiled.template?.instancePaths ?? [], ...compiled.headerTemplate?.instancePaths ?? []];
 	} catch (error) {
-		compiled.problem = error as Error;
+		compiled.problem ??= error as Error;
 	}
+
+	compiled.instancePaths = [...compiled.template?.instancePaths ?? [], ...compiled.headerTemplate?.instancePaths ?? [], ...compiled.condition?.instancePaths ?? []];
 
 	return compiled;
 }

@@ -225,7 +225,7 @@ export class HookStore {
 const watched: Array<[keyof HookRecord, string]> = [
 	['name', 'name'], ['model', 'model'], ['signals', 'signals'], ['targetUrl', 'target URL'], ['httpMethod', 'method'],
 	['contentType', 'content type'], ['headers', 'headers'], ['payloadTemplate', 'payload template'], ['serializerClass', 'serializer'],
-	['secret', 'secret'], ['previousSecret', 'previous secret'], ['ordered', 'ordered'],
+	['secret', 'secret'], ['previousSecret', 'previous secret'], ['ordered', 'ordered'], ['condition', 'condition'],
 	['rateLimit', 'rate limit'], ['maxInFlight', 'max in flight'], ['maxAttempts', 'max attempts'], ['retryDelays', 'retry delays'],
 ];
 

@@ -1,6 +1,7 @@
 import {HttpHooksError, InvalidHookError, InvalidPayloadError, InvalidSignalError, quote} from '../errors.js';
 import {parseHeaders} from '../headers.js';
 import {compileHeaders} from '../payload/header-template.js';
+import {compileCondition} from '../payload/condition.js';
 import {contentTypes} from '../payload/content-types.js';
 import {checkInstancePaths, sampleInstance} from '../payload/sample-context.js';
 import {resolveSerializer, type SerializerSources} from '../payload/serializer.js';
@@ -31,6 +32,12 @@ export type HookInput = {
 	enabled?: boolean;
 	/** Deliver the callbacks of one record (or custom signal `orderingKey`) strictly in creation order. */
 	ordered?: boolean;
+	/**
+	 * A nunjucks expression over the payload's context (`instance`, `changed`, `previous`,
+	 * `event_type`, a custom signal's arguments): when it is false for a change, no callback is
+	 * written. Null or blank: every change fires.
+	 */
+	condition?: string | null;
 	/** Requests per second, all senders together (a small burst allowed); null: no limit. */
 	rateLimit?: number | null;
 	/** Requests in flight at once, all senders together; null: no cap. */
@@ -41,7 +48,8 @@ export type HookInput = {
 	retryDelays?: number[] | null;
 };
 
-export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt' | keyof DeliveryFields>> & DeliveryFields & {
+export type ValidHook = Required<Omit<HookInput, 'contentType' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt' | 'condition' | keyof DeliveryFields>> & DeliveryFields & {
+	condition: string | null;
 	contentType: string | null;
 	headers: string;
 	payloadTemplate: string | null;
@@ -225,6 +233,27 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 		return source;
 	});
 
+	const condition = await field('condition', () => {
+		if (input.condition !== undefined && input.condition !== null && typeof input.condition !== 'string') {
+			// An object posing as text is refused, never turned into text by its own methods.
+			compileCondition(input.condition, context.templateLimits);
+		}
+
+		const source = blankToNull(input.condition);
+		if (source !== null) {
+			const compiled = compileCondition(source, context.templateLimits);
+			try {
+				checkInstancePaths(compiled.instancePaths, model, context.catalog);
+			} catch (error) {
+				throw new InvalidPayloadError((error as Error).message.replace(/^Template reads/, `Condition ${quote(source.trim())} reads`));
+			}
+
+			compiled.holds(sample);
+		}
+
+		return source;
+	});
+
 	const serializerClass = await field('serializerClass', async () => {
 		const serializer = blankToNull(input.serializerClass);
 		if (serializer !== null) {
@@ -266,5 +295,5 @@ async function checkFields(input: HookInput, context: ValidationContext): Promis
 	});
 
 	const delivery = checkDeliveryFields(input);
-	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, previousSecret, previousSecretExpiresAt, enabled, ordered, ...delivery};
+	return {name, model: model.name, signals, targetUrl, httpMethod, contentType, headers, payloadTemplate, serializerClass, secret, previousSecret, previousSecretExpiresAt, enabled, ordered, condition, ...delivery};
 }

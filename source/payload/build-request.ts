@@ -16,8 +16,22 @@ export type Firing = {
 
 export type BuiltRequest = {payload: string; headers: Record<string, string>};
 
-/** The template context: data only, never the live instance. */
-async function templateContext(hook: CompiledHook, firing: Firing): Promise<PlainData> {
+// The context of a firing, built once for its condition and its templates.
+const contexts = new WeakMap<Firing, {hook: CompiledHook; context: Promise<PlainData>}>();
+
+/** The template context (and the condition's): data only, never the live instance. Built once per firing. */
+export async function templateContext(hook: CompiledHook, firing: Firing): Promise<PlainData> {
+	const known = contexts.get(firing);
+	if (known?.hook === hook) {
+		return known.context;
+	}
+
+	const context = buildContext(hook, firing);
+	contexts.set(firing, {hook, context});
+	return context;
+}
+
+async function buildContext(hook: CompiledHook, firing: Firing): Promise<PlainData> {
 	const model = firing.instance.constructor as ModelStatic<Model>;
 	const instance = await loadInstanceData(firing.instance, hook.instancePaths, firing.transaction);
 	const args = plainArgs(firing);

@@ -5,6 +5,8 @@ import {compileSandboxed, defaultTemplateLimits, SandboxSyntaxError, TemplateLim
 export type CompiledTemplate = {
 	/** The paths under `instance` that the template reads, such as `['owner', 'name']`. */
 	readonly instancePaths: string[][];
+	/** The parsed template, for callers that check its shape (conditions). */
+	readonly ast: AstNode;
 	render(context: Record<string, unknown>): string;
 };
 
@@ -71,6 +73,7 @@ export function compileTemplate(source: string, contentType: string | null, labe
 	const escape = escapeFor(contentType) ?? ((text: string) => text);
 	return {
 		instancePaths: instancePaths(template.ast),
+		ast: template.ast,
 		render(context) {
 			try {
 				return template.render(context, {escape, limits});

@@ -8,6 +8,7 @@ import * as endpointHealth from './migrations/0005-endpoint-health.js';
 import * as orderedDelivery from './migrations/0006-ordered-delivery.js';
 import * as longObjectIds from './migrations/0007-long-object-ids.js';
 import * as hookRevisions from './migrations/0008-hook-revisions.js';
+import * as hookConditions from './migrations/0009-hook-conditions.js';
 import * as hookLimits from './migrations/0010-hook-limits.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
@@ -20,6 +21,7 @@ const migrations = [
 	{name: '0006-ordered-delivery', module: orderedDelivery},
 	{name: '0007-long-object-ids', module: longObjectIds},
 	{name: '0008-hook-revisions', module: hookRevisions},
+	{name: '0009-hook-conditions', module: hookConditions},
 	{name: '0010-hook-limits', module: hookLimits},
 ];
 

@@ -2,7 +2,13 @@ import type {ModelStatic, Model, Sequelize} from 'sequelize';
 import type {HttpHooksModels} from './models.js';
 import {HttpHooksError, quote} from '../errors.js';
 
-export type AttributeDescription = {name: string; type: string; hidden: boolean};
+export type AttributeDescription = {
+	name: string;
+	type: string;
+	hidden: boolean;
+	/** The column, when it differs from the name (underscored models); recorded since previews read rows. */
+	field?: string;
+};
 export type AssociationDescription = {as: string; target: string; type: string};
 export type ModelDescription = {
 	name: string;
@@ -48,6 +54,7 @@ export function describeModel(model: AnyModel): ModelDescription {
 			name,
 			type: String((attribute.type as {key?: string}).key ?? attribute.type),
 			hidden: hidden.has(name),
+			...(attribute.field && attribute.field !== name ? {field: attribute.field} : {}),
 		})),
 		associations: Object.entries(model.associations).map(([as, association]) => ({
 			as,

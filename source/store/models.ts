@@ -20,6 +20,8 @@ export type HookAttributes = {
 	disabledAt?: Date | null;
 	/** Callbacks for one record are delivered strictly in creation order. */
 	ordered?: boolean;
+	/** A nunjucks expression: when false for a change, no callback is written. */
+	condition?: string | null;
 	/** Moved by triggers on every change of the row or its signals (saves check it). */
 	revision?: number;
 	/** Delivery control (see DeliveryFields): null is no limit, the sender's schedule. */
@@ -150,6 +152,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		disabledReason: {type: DataTypes.TEXT, allowNull: true},
 		disabledAt: {type: DataTypes.DATE, allowNull: true},
 		ordered: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
+		condition: {type: DataTypes.TEXT, allowNull: true},
 		revision: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
 		rateLimit: {type: DataTypes.DOUBLE, allowNull: true, get(this: Model) {
 			const value = this.getDataValue('rateLimit') as unknown;

@@ -3,6 +3,10 @@ import {useEffect, useRef} from 'react';
 import {HttpHooksError, StaleHookError} from '../../../source/errors.js';
 import {safeText} from '../../safe-text.js';
 import {PaneTitle} from '../components/pane-title.js';
+import {PromptLine} from '../components/prompt-line.js';
+import {ScrollView} from '../components/scroll-view.js';
+import {previewDetailLines} from '../detail-lines.js';
+import {usePreview} from '../hooks/use-preview.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
 import {dateTime} from '../format.js';
@@ -73,9 +77,21 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 		};
 	}, [hook]);
 
+	// A preview of the hook as typed: the library validates the fields first, as a save would.
+	const preview = usePreview(async recordId => source.previewDraft(toHookInput(getState()!.values), recordId), error => {
+		if (error instanceof HttpHooksError && error.field) {
+			dispatch({type: 'failed', field: error.field, message: describeError(error)});
+			notify(`Cannot preview: ${describeError(error)}`, 'error');
+			return true;
+		}
+
+		return false;
+	});
 	const field = state ? focusedField(state) : undefined;
 	const typing = field?.kind === 'text' || field?.kind === 'multiline';
-	const contexts: Context[] = [typing ? 'form-text' : 'form-choice', 'form'];
+	const contexts: Context[] = preview.contexts ?? [typing ? 'form-text' : 'form-choice', 'form'];
+	const previewRows = Math.max(1, height - 2);
+	const previewLines = preview.state.shown ? previewDetailLines(preview.state.shown, width, theme) : [];
 	useReportContexts(contexts, onContexts, isActive);
 
 	const save = async (current: FormState) => {
@@ -103,7 +119,13 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 				return;
 			}
 
-			if (action === 'save') {
+			if (preview.handle(action, previewRows, Math.max(0, previewLines.length - previewRows))) {
+				return;
+			}
+
+			if (action === 'preview') {
+				preview.open();
+			} else if (action === 'save') {
 				void save(state);
 			} else if (action === 'cancel') {
 				if (isDirty(state)) {
@@ -124,7 +146,11 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 			}
 		},
 		onText(text) {
-			dispatch({type: 'type', text});
+			if (preview.state.prompt) {
+				preview.type(text);
+			} else {
+				dispatch({type: 'type', text});
+			}
 		},
 	}, isActive);
 
@@ -134,6 +160,17 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 			<Box flexDirection="column" height={height}>
 				<PaneTitle title={title} focused width={width}/>
 				<Text dimColor> Loading…</Text>
+			</Box>
+		);
+	}
+
+	if (preview.state.shown) {
+		const shownOffset = Math.min(preview.state.offset, Math.max(0, previewLines.length - previewRows));
+		return (
+			<Box flexDirection="column" height={height}>
+				<PaneTitle title={`${title}: preview as typed, not saved`} focused width={width} right={previewLines.length > previewRows ? `${shownOffset + 1}-${Math.min(previewLines.length, shownOffset + previewRows)} of ${previewLines.length}` : ''}/>
+				<ScrollView lines={previewLines} offset={shownOffset} height={previewRows}/>
+				<Text dimColor wrap="truncate-end"> Esc: back to the form. Nothing was sent or saved.</Text>
 			</Box>
 		);
 	}
@@ -164,9 +201,10 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 					</Text>
 				))}
 			</Box>
-			<Text wrap="truncate-end" dimColor={!state.saving && errors === 0 && !state.formError} color={errors > 0 || state.formError ? theme.tone('error') : undefined}>
-				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : state.formError ? ` ${state.formError}` : ' Ctrl-S validates with the library and saves; Esc leaves.'}
-			</Text>
+			{preview.state.prompt ? <PromptLine label={preview.state.running ? 'Record id (building the preview…)' : `Record id of ${state.values.model || 'the model'} to preview`} value={preview.state.prompt.value} error={preview.state.prompt.error}/> : null}
+			{preview.state.prompt ? null : <Text wrap="truncate-end" dimColor={!state.saving && errors === 0 && !state.formError} color={errors > 0 || state.formError ? theme.tone('error') : undefined}>
+				{state.saving ? ' Saving…' : errors > 0 ? ' Not saved: fix the field marked ✗ (the library\'s own validation).' : state.formError ? ` ${state.formError}` : ' Ctrl-S validates with the library and saves; Ctrl-P previews a record\'s request; Esc leaves.'}
+			</Text>}
 		</Box>
 	);
 }

@@ -7,7 +7,9 @@ import {useConsole} from '../console-context.js';
 import type {HookStats} from '../../../source/operations/stats.js';
 import type {HookRow} from '../console-source.js';
 import {describeError} from '../describe-error.js';
-import {hookDetailLines} from '../detail-lines.js';
+import {hookDetailLines, previewDetailLines} from '../detail-lines.js';
+import {PromptLine} from '../components/prompt-line.js';
+import {usePreview} from '../hooks/use-preview.js';
 import {cells, columnWidths, headerLine, type Column} from '../columns.js';
 import {plural} from '../format.js';
 import {useInterval} from '../hooks/use-interval.js';
@@ -51,14 +53,21 @@ const columns: Column[] = [
 export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, selectId, onOpenForm, onCallbacksOf}: Props) {
 	const {source, theme, notify, confirm} = useConsole();
 	const [state, dispatch, getState] = useStore(rowListReducer<HookRow>, (): RowList<HookRow> => ({rows: [], list: initialList(0, 3)}));
-	const {listRows, detailRows} = hooksLayout(height, state.rows.length);
+	const layout = hooksLayout(height, state.rows.length);
+	const {listRows} = layout;
 	const [loaded, setLoaded] = useState(false);
 	const [pane, setPane, getPane] = useValue<'list' | 'detail'>('list');
 	const [detailOffset, setDetailOffset] = useValue(0);
 	const hook = state.rows[state.list.cursor];
 
+	const preview = usePreview(async recordId => source.previewHook(selected.current!, recordId));
+	// The record id prompt takes the detail pane's last line.
+	const detailRows = Math.max(1, layout.detailRows - (preview.state.prompt ? 1 : 0));
 	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
-	useEffect(() => setDetailOffset(0), [hook?.id]);
+	useEffect(() => {
+		setDetailOffset(0);
+		preview.close();
+	}, [hook?.id]);
 
 	// The selected hook's delivery figures: read when the cursor settles on a hook and every five
 	// refreshes after, never for every hook (the percentiles sort the hook's attempts of the hour).
@@ -108,15 +117,20 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	useInterval(() => void reload(), visible ? refreshMs : undefined);
 
 	const widths = columnWidths(columns, width - 2);
-	const lines = useMemo(() => hook ? hookDetailLines(hook, width, theme, shownStats) : [], [hook, width, theme, shownStats]);
+	const shownPreview = preview.state.shown;
+	const lines = useMemo(() => shownPreview ? previewDetailLines(shownPreview, width, theme) : hook ? hookDetailLines(hook, width, theme, shownStats) : [], [shownPreview, hook, width, theme, shownStats]);
 	const maxOffset = Math.max(0, lines.length - detailRows);
-	const contexts: Context[] = [pane, 'navigate', 'hooks', 'global'];
+	const contexts: Context[] = preview.contexts ?? [pane, 'navigate', 'hooks', 'global'];
 	useReportContexts(contexts, onContexts, isActive);
 
 	const act = async (action: Action) => {
 		const pane = getPane();
 		const {rows, list} = getState();
 		const hook = rows[list.cursor];
+		if (preview.handle(action, detailRows, maxOffset)) {
+			return;
+		}
+
 		if (handlePaneAction(action, {pane, setPane, onGlobal, dispatch, setDetailOffset, detailRows, maxOffset})) {
 			return;
 		}
@@ -134,6 +148,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		switch (action) {
 			case 'editHook': onOpenForm(hook.id); break;
 			case 'hookCallbacks': onCallbacksOf({hookId: hook.id, hookName: hook.name}); break;
+			case 'preview': preview.open(); break;
 			case 'toggleHook': {
 				const changed = await source.setHookEnabled(hook.id, !hook.enabled);
 				notify(`Hook "${changed.name}" ${changed.enabled ? 'enabled' : 'disabled'}; running apps follow within seconds`, 'success');
@@ -159,8 +174,10 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		onAction(action) {
 			act(action).catch(error => notify(describeError(error), 'error'));
 		},
+		onText: preview.type,
 	}, isActive);
 
+	const offset = Math.min(shownPreview ? preview.state.offset : detailOffset, maxOffset);
 	return (
 		<Box flexDirection="column" height={height} display={visible ? 'flex' : 'none'}>
 			<PaneTitle title={`Hooks (${state.rows.length})`} focused={pane === 'list'} width={width}/>
@@ -186,8 +203,14 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 					);
 				}}
 			/>
-			<PaneTitle title={hook ? `Hook ${hook.id}: ${hook.name}` : 'Details'} focused={pane === 'detail'} width={width} right={lines.length > detailRows ? `${detailOffset + 1}-${Math.min(lines.length, detailOffset + detailRows)} of ${lines.length}` : ''}/>
-			<ScrollView lines={lines} offset={Math.min(detailOffset, maxOffset)} height={detailRows}/>
+			<PaneTitle
+				title={hook ? `${shownPreview ? 'Preview of hook' : 'Hook'} ${hook.id}: ${hook.name}` : 'Details'}
+				focused={pane === 'detail' || shownPreview !== undefined}
+				width={width}
+				right={lines.length > detailRows ? `${offset + 1}-${Math.min(lines.length, offset + detailRows)} of ${lines.length}` : ''}
+			/>
+			<ScrollView lines={lines} offset={offset} height={detailRows}/>
+			{preview.state.prompt ? <PromptLine label={preview.state.running ? 'Record id (building the preview…)' : `Record id of ${hook?.model ?? 'the model'} to preview`} value={preview.state.prompt.value} error={preview.state.prompt.error}/> : null}
 		</Box>
 	);
 }

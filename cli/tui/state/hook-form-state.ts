@@ -2,7 +2,7 @@ import type {HookRecord} from '../../../source/hooks/hook-store.js';
 import type {HookInput} from '../../../source/hooks/validate-hook.js';
 import {emptyLimits, limitInput, limitValuesOf, type LimitValues} from './limit-fields.js';
 
-export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | 'ordered' | 'rateLimit' | 'maxInFlight' | 'maxAttempts' | 'retryDelays' | 'enabled';
+export type FieldKey = 'name' | 'model' | 'signals' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'condition' | 'secret' | 'ordered' | 'rateLimit' | 'maxInFlight' | 'maxAttempts' | 'retryDelays' | 'enabled';
 export type FieldKind = 'text' | 'multiline' | 'choice' | 'multi' | 'toggle';
 export type FormField = {key: FieldKey; label: string; kind: FieldKind; hint?: string; secret?: boolean};
 
@@ -17,6 +17,7 @@ export const formFields: FormField[] = [
 	{key: 'headers', label: 'Headers', kind: 'multiline', hint: 'Key: value, one a line'},
 	{key: 'payloadTemplate', label: 'Payload template', kind: 'multiline', hint: 'nunjucks; empty: serializer or default payload'},
 	{key: 'serializerClass', label: 'Serializer', kind: 'text', hint: 'registered name, or ./file.js#Export where the app opts in'},
+	{key: 'condition', label: 'Condition', kind: 'text', hint: 'nunjucks expression, e.g. \'status\' in changed and instance.status == \'shipped\'; false: no callback; empty: every change'},
 	{key: 'secret', label: 'Secret', kind: 'text', secret: true, hint: 'whsec_… signs requests; empty: unsigned; a new one rotates (the old one signs 24 h more)'},
 	{key: 'ordered', label: 'Ordered', kind: 'toggle', hint: 'per record: each record\'s callbacks in creation order'},
 	{key: 'rateLimit', label: 'Rate limit', kind: 'text', hint: 'requests per second, all senders together (e.g. 20, or 0.5); empty: none'},
@@ -37,12 +38,13 @@ export type FormValues = LimitValues & {
 	headers: string;
 	payloadTemplate: string;
 	serializerClass: string;
+	condition: string;
 	secret: string;
 	ordered: boolean;
 	enabled: boolean;
 };
 
-type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'secret' | keyof LimitValues;
+type TextKey = 'name' | 'targetUrl' | 'headers' | 'payloadTemplate' | 'serializerClass' | 'condition' | 'secret' | keyof LimitValues;
 
 export type FormOptions = {models: string[]; signals: string[]; methods: readonly string[]; contentTypes: readonly string[]};
 
@@ -76,7 +78,7 @@ export type FormAction =
 
 export const emptyValues: FormValues = {
 	name: '', model: '', signals: [], targetUrl: '', httpMethod: 'POST', contentType: 'application/json',
-	headers: '', payloadTemplate: '', serializerClass: '', secret: '', ordered: false, enabled: true, ...emptyLimits,
+	headers: '', payloadTemplate: '', serializerClass: '', condition: '', secret: '', ordered: false, enabled: true, ...emptyLimits,
 };
 
 export function valuesOf(hook: HookRecord): FormValues {
@@ -90,6 +92,7 @@ export function valuesOf(hook: HookRecord): FormValues {
 		headers: hook.headers,
 		payloadTemplate: hook.payloadTemplate ?? '',
 		serializerClass: hook.serializerClass ?? '',
+		condition: hook.condition ?? '',
 		secret: hook.secret ?? '',
 		ordered: hook.ordered ?? false,
 		enabled: hook.enabled,
@@ -130,6 +133,7 @@ export function toHookInput(values: FormValues): HookInput {
 		headers: values.headers,
 		payloadTemplate: orNull(values.payloadTemplate),
 		serializerClass: orNull(values.serializerClass),
+		condition: orNull(values.condition),
 		secret: orNull(values.secret),
 		ordered: values.ordered,
 		enabled: values.enabled,
