@@ -1,6 +1,6 @@
 export {registerHttpHooks, connectHttpHooks} from './register-http-hooks.js';
 export {HttpHooks} from './http-hooks.js';
-export type {HttpHooksOptions, Logger} from './options.js';
+export type {HttpHooksOptions, Logger, LogDetails} from './options.js';
 export {
 	HttpHooksError, InvalidSignalError, InvalidHeadersError, InvalidPayloadError, InvalidHookError,
 } from './errors.js';
@@ -25,3 +25,8 @@ export type {DeliveryOptions} from './delivery/delivery-settings.js';
 export type {MonitorOptions, MonitorResult, MonitorLevel, MonitoredStatus} from './operations/monitor-callbacks.js';
 export type {DeleteOldOptions, DeleteOldResult, DeleteProgress} from './operations/delete-old-callbacks.js';
 export type {HookStats, StatsOptions} from './operations/stats.js';
+export type {
+	AttemptEvent, FailedEvent, HookDisabledEvent, SendErrorEvent, DeliveryEventMap, DeliveryEventName, DeliveryListener,
+} from './observability/delivery-events.js';
+export type {MetricsOptions} from './observability/delivery-metrics.js';
+export type {MetricsServer, MetricsServerOptions} from './observability/metrics-server.js';

@@ -8,6 +8,7 @@ import * as endpointHealth from './migrations/0005-endpoint-health.js';
 import * as orderedDelivery from './migrations/0006-ordered-delivery.js';
 import * as longObjectIds from './migrations/0007-long-object-ids.js';
 import * as hookRevisions from './migrations/0008-hook-revisions.js';
+import * as traceContext from './migrations/0012-trace-context.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
@@ -19,6 +20,7 @@ const migrations = [
 	{name: '0006-ordered-delivery', module: orderedDelivery},
 	{name: '0007-long-object-ids', module: longObjectIds},
 	{name: '0008-hook-revisions', module: hookRevisions},
+	{name: '0012-trace-context', module: traceContext},
 ];
 
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.
