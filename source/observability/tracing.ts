@@ -20,17 +20,15 @@ const defaultImporter: ApiImporter = async () => import('@opentelemetry/api');
  * anything: no span, no context lookup, no column value. With it but without a tracer provider,
  * the API's no-op tracer answers (no trace is active, so nothing is stored).
  */
-export async function loadTraceApi(importer: ApiImporter = defaultImporter): Promise<Api | undefined> {
-	if (importer !== defaultImporter) {
-		// A test's own importer: loaded each time, and it becomes the one the capture uses.
-		api = await importer().catch(() => undefined);
-		return api;
+export async function loadTraceApi(importer?: ApiImporter): Promise<Api | undefined> {
+	// Loaded once; an importer given (a test's) replaces what was loaded.
+	if (importer || !loading) {
+		loading = (importer ?? defaultImporter)().catch(() => undefined).then(loaded => {
+			api = loaded;
+			return loaded;
+		});
 	}
 
-	loading ??= importer().then(loaded => {
-		api = loaded;
-		return loaded;
-	}, () => undefined);
 	return loading;
 }
 
