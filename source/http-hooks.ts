@@ -116,7 +116,12 @@ export class HttpHooks {
 			this.#loadedMetrics = new DeliveryMetrics(this.sequelize, options);
 			return this.#loadedMetrics;
 		});
-		return (await this.#metrics).registry;
+		try {
+			return (await this.#metrics).registry;
+		} catch (error) {
+			this.#metrics = undefined;
+			throw error;
+		}
 	}
 
 	/** Serve `metrics()` over HTTP for Prometheus: `/metrics` and `/healthz`. Close it before the handle. */
