@@ -27,7 +27,7 @@ export function parseTraceparent(value: unknown): TraceContext | undefined {
 
 /** The `traceparent` header value of a trace context. */
 export function formatTraceparent({traceId, spanId, traceFlags}: TraceContext): string {
-	return `00-${traceId}-${spanId}-${(traceFlags & 0xFF).toString(16).padStart(2, '0')}`;
+	return `00-${traceId.toLowerCase()}-${spanId.toLowerCase()}-${(traceFlags & 0xFF).toString(16).padStart(2, '0')}`;
 }
 
 /** Whether a trace context could be written as a `traceparent` (ids of the right form, not zero). */

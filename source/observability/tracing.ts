@@ -42,7 +42,7 @@ export function currentTraceparent(): string | null {
 	}
 
 	const context = api.trace.getSpanContext(api.context.active());
-	return context && validTraceContext(context) ? formatTraceparent(context) : null;
+	return context && api.isSpanContextValid(context) ? formatTraceparent(context) : null;
 }
 
 type Traced = Pick<ClaimedCallback, 'id' | 'hookId' | 'attempts'> & {traceparent?: string | null};
