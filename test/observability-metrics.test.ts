@@ -219,3 +219,30 @@ test('send-callbacks: bad --log-format, --metrics-port or a lone --metrics-host 
 	t.regex(help.stdout, /--metrics-port/);
 	t.regex(help.stdout, /--log-format/);
 });
+
+test('metrics: an app that captures never loads prom-client until it asks for metrics', async t => {
+	const probe = `
+		import {createRequire} from 'node:module';
+		const require = createRequire(process.cwd() + '/');
+		const {Sequelize, DataTypes} = require('sequelize');
+		const {registerHttpHooks} = await import('./source/index.ts');
+		const sequelize = new Sequelize({dialect: 'sqlite', storage: ':memory:', logging: false});
+		const Item = sequelize.define('Item', {name: DataTypes.STRING});
+		await sequelize.sync();
+		const httpHooks = await registerHttpHooks(sequelize);
+		await httpHooks.createHook({name: 'x', model: 'Item', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/x'});
+		await Item.create({name: 'a'});
+		const loaded = () => Object.keys(require.cache).some(file => file.includes('/prom-client/'));
+		const before = loaded();
+		await httpHooks.metrics();
+		console.log(JSON.stringify({before, after: loaded()}));
+		await httpHooks.close();
+		await sequelize.close();
+	`;
+	const {execFile} = await import('node:child_process');
+	const {repoRoot} = await import('./helpers/run-cli.js');
+	const stdout = await new Promise<string>((resolve, reject) => {
+		execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {cwd: repoRoot}, (error, out, stderr) => error ? reject(new Error(stderr)) : resolve(out));
+	});
+	t.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1)!), {before: false, after: true});
+});
