@@ -7,6 +7,8 @@ import {sendCallbacks, type SendOptions, type SendSummary} from './delivery/send
 import {HookStore, type HookRecord, type RotateOptions, type UpdateHookOptions} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
 import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
+import {cancelCallbacks, type CancelOptions, type CancelResult} from './operations/cancel-callbacks.js';
+import {resendCallbacks, type ResendOptions, type ResendResult} from './operations/resend-callbacks.js';
 import {monitorCallbacks, type MonitorOptions, type MonitorResult} from './operations/monitor-callbacks.js';
 import {callbackStats, type HookStats, type StatsOptions} from './operations/stats.js';
 import {quote} from './errors.js';
@@ -140,6 +142,23 @@ export class HttpHooks {
 	/** Delete callbacks created more than `days` days ago, with their attempts, in batches. */
 	async deleteOldCallbacks(days: number, options: DeleteOldOptions = {}): Promise<DeleteOldResult> {
 		return deleteOldCallbacks(this.models, days, options);
+	}
+
+	/**
+	 * Put the selected callbacks (by default those in `error`) back in the queue, due now, with a
+	 * full round of attempts; `dryRun` only counts them. Never one being sent; a cancelled one only
+	 * with status `cancelled` named. In batches, safe while senders run.
+	 */
+	async resendCallbacks(options: ResendOptions): Promise<ResendResult> {
+		return resendCallbacks(this.models, options);
+	}
+
+	/**
+	 * Move the selected callbacks (waiting or sending) to the final status `cancelled`: never sent
+	 * again. Returns once no sender holds any of them, so nothing cancelled goes out afterwards.
+	 */
+	async cancelCallbacks(options: CancelOptions): Promise<CancelResult> {
+		return cancelCallbacks(this.models, options);
 	}
 
 	/** Per hook: callbacks by status, delivery lag, success rate and p50 / p95 latency. */

@@ -25,6 +25,10 @@ export type {DeliveryOptions} from './delivery/delivery-settings.js';
 export type {MonitorOptions, MonitorResult, MonitorLevel, MonitoredStatus} from './operations/monitor-callbacks.js';
 export type {DeleteOldOptions, DeleteOldResult, DeleteProgress} from './operations/delete-old-callbacks.js';
 export type {HookStats, StatsOptions} from './operations/stats.js';
+export type {CallbackSelector} from './operations/callback-selection.js';
+export {InvalidSelectionError} from './operations/callback-selection.js';
+export type {ResendOptions, ResendResult, BulkProgress} from './operations/resend-callbacks.js';
+export type {CancelOptions, CancelResult} from './operations/cancel-callbacks.js';
 export type {
 	AttemptEvent, FailedEvent, HookDisabledEvent, SendErrorEvent, DeliveryEventMap, DeliveryEventName, DeliveryListener,
 } from './observability/delivery-events.js';

@@ -1,5 +1,6 @@
 import type {Sequelize} from 'sequelize';
 import {bindCapture, firer} from './capture/bind-capture.js';
+import {writeHeldRowsBeforeReads} from './capture/pending-callbacks.js';
 import {HookCache} from './capture/hook-cache.js';
 import {watchForReload} from './capture/reload-watcher.js';
 import {HttpHooks} from './http-hooks.js';
@@ -27,6 +28,7 @@ export async function registerHttpHooks(sequelize: Sequelize, options: HttpHooks
 	const settings = {raiseExceptions: resolved.raiseExceptions, ownModels: new Set(Object.values(models).map(model => model.name)), warn: resolved.warn};
 	const fire = firer(sequelize, cache, settings);
 	const unbind = bindCapture(sequelize, cache, settings, fire);
+	writeHeldRowsBeforeReads(models.Callback as never);
 	const watcher = await watchForReload(sequelize, async () => cache.reload(), {intervalMs: resolved.reloadIntervalMs, warn: resolved.warn});
 	return new HttpHooks(sequelize, models, resolved, {cache, fire, watcher, unbind});
 }

@@ -8,7 +8,7 @@ import {connectHttpHooks} from '../source/index.js';
 import {createTestDatabase} from './helpers/database.js';
 import {daysAgo, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
 
-const operations = ['monitor-callbacks', 'delete-old-callbacks', 'list-hooks', 'list-callbacks'];
+const operations = ['monitor-callbacks', 'delete-old-callbacks', 'list-hooks', 'list-callbacks', 'resend', 'cancel'];
 const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -59,7 +59,7 @@ test('list-callbacks: a bad status or number is a usage error naming the value',
 		runHooks(['list-callbacks', '--hook-id', 'pets']),
 	]);
 	t.deepEqual([status.code, limit.code, hookId.code], [2, 2, 2]);
-	t.true(status.stderr.startsWith('Status "failed" is not one of waiting, sending, sent, error\n'), status.stderr);
+	t.true(status.stderr.startsWith('Status "failed" is not one of waiting, sending, sent, error, cancelled\n'), status.stderr);
 	t.true(limit.stderr.startsWith('--limit must be a whole number from 1 to 100000, got "0"\n'), limit.stderr);
 	t.true(hookId.stderr.startsWith('--hook-id must be a whole number from 1 to 9007199254740991, got "pets"\n'), hookId.stderr);
 });

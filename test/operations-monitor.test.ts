@@ -47,8 +47,8 @@ dialectTest('monitor-callbacks: bad options are errors naming the value', async 
 		await t.throwsAsync(httpHooks.monitorCallbacks(options as never), {instanceOf: HttpHooksError, message});
 	};
 
-	await bad({status: 'sent'}, /Status "sent" cannot be monitored: use error or waiting/);
-	await bad({}, /A status to monitor is required: error or waiting/);
+	await bad({status: 'sent'}, /Status "sent" cannot be monitored: use error, waiting or cancelled/);
+	await bad({}, /A status to monitor is required: error, waiting or cancelled/);
 	await bad({status: 'error', callbacksLimit: -1}, /callbacksLimit must be a whole number from 0 to 1000000000, got "-1"/);
 	await bad({status: 'error', callbacksLimit: 2.5}, /callbacksLimit must be a whole number from 0 to 1000000000, got "2.5"/);
 	await bad({status: 'error', minutesAgo: 0}, /minutesAgo must be a whole number from 1 to 527040, got "0"/);
@@ -63,9 +63,9 @@ test('monitor-callbacks: a bad value is UNKNOWN, exit 3, in one line on stdout',
 		runHooks(['monitor-callbacks', '--status', 'bogus', '--json']),
 	]);
 	t.deepEqual(results.map(result => result.code), [3, 3, 3, 3]);
-	t.is(results[0]!.stdout, 'CALLBACKS UNKNOWN - Status "sent" cannot be monitored: use error or waiting\n');
-	t.is(results[1]!.stdout, 'CALLBACKS UNKNOWN - --status is required: error or waiting\n');
+	t.is(results[0]!.stdout, 'CALLBACKS UNKNOWN - Status "sent" cannot be monitored: use error, waiting or cancelled\n');
+	t.is(results[1]!.stdout, 'CALLBACKS UNKNOWN - --status is required: error, waiting or cancelled\n');
 	t.is(results[2]!.stdout, 'CALLBACKS UNKNOWN - --callbacks-limit must be a whole number from 0 to 1000000000, got "ten"\n');
-	t.deepEqual(JSON.parse(results[3]!.stdout), {level: 'unknown', message: 'Status "bogus" cannot be monitored: use error or waiting'});
+	t.deepEqual(JSON.parse(results[3]!.stdout), {level: 'unknown', message: 'Status "bogus" cannot be monitored: use error, waiting or cancelled'});
 	t.is(results.map(result => result.stderr).join(''), '');
 });

@@ -33,11 +33,11 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	const stats = await httpHooks.stats({now: new Date(now)});
 	t.is(stats.length, 2);
 	t.deepEqual(stats[0], {
-		hookId: fast.id, hookName: 'fast', counts: {waiting: 3, sending: 0, sent: 1, error: 1}, lagSeconds: 300,
+		hookId: fast.id, hookName: 'fast', counts: {waiting: 3, sending: 0, sent: 1, error: 1, cancelled: 0}, lagSeconds: 300,
 		attempts: 20, successRate: 0.75, p50Ms: 10, p95Ms: 19,
 	});
 	t.deepEqual(stats[1], {
-		hookId: idle.id, hookName: 'idle', counts: {waiting: 0, sending: 0, sent: 0, error: 0}, lagSeconds: null,
+		hookId: idle.id, hookName: 'idle', counts: {waiting: 0, sending: 0, sent: 0, error: 0, cancelled: 0}, lagSeconds: null,
 		attempts: 0, successRate: null, p50Ms: null, p95Ms: null,
 	});
 	t.like((await httpHooks.stats({now: new Date(now), windowMinutes: 180}))[0], {attempts: 21, successRate: 15 / 21, p95Ms: 20}, 'a wider window takes the old attempt in');
@@ -48,8 +48,8 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 
 	const table = await runHooks(['stats', '--database-url', database.url]);
 	t.is(table.code, 0, table.stderr);
-	t.regex(table.stdout, /HOOK\s+WAITING\s+SENDING\s+SENT\s+ERROR\s+LAG\s+ATTEMPTS\/60M\s+SUCCESS\s+P50\s+P95/);
-	t.regex(table.stdout, /fast\s+3\s+0\s+1\s+1\s+5m\s+20\s+75\.0%\s+10ms\s+19ms/);
+	t.regex(table.stdout, /HOOK\s+WAITING\s+SENDING\s+SENT\s+ERROR\s+CANCELLED\s+LAG\s+ATTEMPTS\/60M\s+SUCCESS\s+P50\s+P95/);
+	t.regex(table.stdout, /fast\s+3\s+0\s+1\s+1\s+0\s+5m\s+20\s+75\.0%\s+10ms\s+19ms/);
 	const json = await runHooks(['stats', '--database-url', database.url, '--json']);
 	t.is(JSON.parse(json.stdout).hooks[0].attempts, 20);
 	const one = await runHooks(['stats', '--database-url', database.url, '--hook-id', String(idle.id), '--json']);

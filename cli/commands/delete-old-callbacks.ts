@@ -21,10 +21,10 @@ function progressLine(io: Io): ((progress: DeleteProgress) => void) | undefined 
 
 export const deleteOldCallbacksCommand: Command = {
 	name: 'delete-old-callbacks',
-	summary: 'Delete sent and error callbacks (and their attempts) created more than DAYS days ago',
+	summary: 'Delete sent, error and cancelled callbacks (and their attempts) created more than DAYS days ago',
 	usage: 'delete-old-callbacks DAYS [--dry-run] [--batch-size N] [--json]',
 	help: [
-		'Deletes the final callbacks (sent or error) created more than DAYS days ago, together with',
+		'Deletes the final callbacks (sent, error or cancelled) created more than DAYS days ago, with',
 		'their attempt rows. A callback still waiting, or being sent right now, is never deleted.',
 		`DAYS is a whole number from ${rangeText(ranges.days)} (0: everything created until now).`,
 		'The work goes in batches, each its own short transaction, so the app and the senders keep',

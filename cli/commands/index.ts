@@ -6,6 +6,8 @@ import {deleteOldCallbacksCommand} from './delete-old-callbacks.js';
 import {listHooksCommand} from './list-hooks.js';
 import {listCallbacksCommand} from './list-callbacks.js';
 import {statsCommand} from './stats.js';
+import {resendCommand} from './resend.js';
+import {cancelCommand} from './cancel.js';
 
 /** Every subcommand of `hooks`, in the order help lists them. Add a command here to ship it. */
 export const commands: Command[] = [
@@ -13,6 +15,8 @@ export const commands: Command[] = [
 	sendCallbacksCommand,
 	monitorCallbacksCommand,
 	deleteOldCallbacksCommand,
+	resendCommand,
+	cancelCommand,
 	listHooksCommand,
 	listCallbacksCommand,
 	statsCommand,

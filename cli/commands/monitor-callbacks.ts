@@ -1,6 +1,6 @@
 import {HttpHooksError} from '../../source/errors.js';
 import {parseInteger, ranges, type IntegerRange} from '../../source/numbers.js';
-import {checkMonitorOptions, monitoredStatuses, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
+import {checkMonitorOptions, monitoredList, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
 import type {Command} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
 import {rangeText} from '../flag-values.js';
@@ -21,7 +21,7 @@ export function monitorLine(result: MonitorResult): string {
 function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
 	const number = (name: string, flag: string, range: IntegerRange) => flags[flag] === undefined ? undefined : parseInteger(name, flags[flag], range);
 	if (flags['status'] === undefined) {
-		throw new HttpHooksError(`--status is required: ${monitoredStatuses.join(' or ')}`);
+		throw new HttpHooksError(`--status is required: ${monitoredList}`);
 	}
 
 	const options: MonitorOptions = {
@@ -37,8 +37,8 @@ function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
 
 export const monitorCallbacksCommand: Command = {
 	name: 'monitor-callbacks',
-	summary: 'Count error or waiting callbacks against limits; a monitoring-plugin check',
-	usage: 'monitor-callbacks --status error|waiting [--callbacks-limit 10] [--minutes-ago N] [--critical N] [--json]',
+	summary: 'Count error, waiting or cancelled callbacks against limits; a monitoring-plugin check',
+	usage: 'monitor-callbacks --status error|waiting|cancelled [--callbacks-limit 10] [--minutes-ago N] [--critical N] [--json]',
 	help: [
 		'Counts the callbacks with a status: those updated in the last N minutes with --minutes-ago,',
 		'else the whole table. Prints one monitoring-plugin line, e.g.',
@@ -57,7 +57,7 @@ export const monitorCallbacksCommand: Command = {
 	],
 	flags: {
 		...databaseFlag,
-		status: {type: 'string', description: 'The status to count: error or waiting (required)'},
+		status: {type: 'string', description: 'The status to count: error, waiting or cancelled (required)'},
 		callbacksLimit: {type: 'string', description: `More callbacks than this is a WARNING, ${rangeText(ranges.monitorCount)} (default 10)`},
 		minutesAgo: {type: 'string', description: `Count only callbacks updated in the last N minutes, ${rangeText(ranges.minutesAgo)}`},
 		critical: {type: 'string', description: `More callbacks than this is CRITICAL, ${rangeText(ranges.monitorCount)} (default: none)`},

@@ -9,7 +9,7 @@ import {LogOutput, logFormatFlag} from '../log-output.js';
 import {startMetrics} from '../metrics-endpoint.js';
 
 /** The callback ids of `--callback 12 13`, `--callback 12 --callback 13` or `--callback 12,13`. */
-function callbackIds(flag: unknown, input: string[]): number[] | undefined {
+export function callbackIds(flag: unknown, input: string[]): number[] | undefined {
 	const given = (flag as string[] | undefined) ?? [];
 	if (given.length === 0) {
 		if (input.length > 0) {
@@ -123,7 +123,8 @@ export const sendCallbacksCommand: Command = {
 		'Any number of senders may run at once, on any machines: each callback goes to one of them.',
 		'On stop, requests under way finish and callbacks not started yet are given back.',
 		'',
-		'--callback sends exactly the callbacks named, whatever their status (a resend).',
+		'--callback sends exactly the callbacks named, whatever their status (a resend), but a',
+		'cancelled one: that is final and refused (exit 1); `hooks resend --status cancelled` brings it back.',
 		'',
 		'--block-private-networks refuses targets that resolve to loopback, private, link-local,',
 		'CGNAT, unique-local or cloud metadata addresses (the attempt fails: "blocked: …");',
@@ -141,8 +142,8 @@ export const sendCallbacksCommand: Command = {
 		'--log-format json writes warnings, failed attempts and callbacks that failed for good to',
 		'stderr as one JSON object per line: time, level, message, and the ids it is about.',
 		'',
-		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error` or an id',
-		'does not exist, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
+		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error`, or an id',
+		'does not exist or is cancelled, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
 	].join('\n'),
 	examples: [
 		'hooks send-callbacks',
@@ -156,7 +157,7 @@ export const sendCallbacksCommand: Command = {
 	flags: {
 		...databaseFlag,
 		hookId: {type: 'string', description: 'Only callbacks of this hook'},
-		callback: {type: 'string', isMultiple: true, description: 'Send exactly these callback ids, whatever their status (repeatable, or space- or comma-separated)'},
+		callback: {type: 'string', isMultiple: true, description: 'Send exactly these callback ids, whatever their status but cancelled (repeatable, or space- or comma-separated)'},
 		watch: {type: 'boolean', default: false, description: 'Keep running and send callbacks as they come, until stopped'},
 		concurrency: {type: 'string', description: `Requests in flight at once, ${rangeText(ranges.concurrency)} (default 10)`},
 		limit: {type: 'string', description: `Claim at most this many callbacks, ${rangeText(ranges.claimLimit)}`},
@@ -211,7 +212,12 @@ export const sendCallbacksCommand: Command = {
 			io.stderr.write(`No callback with id ${summary.missing.join(', ')}\n`);
 		}
 
+		if (summary.cancelled.length > 0) {
+			const ids = summary.cancelled.join(' ');
+			io.stderr.write(`Not sent: callback ${summary.cancelled.join(', ')} ${summary.cancelled.length === 1 ? 'is' : 'are'} cancelled (final); \`hooks resend --status cancelled --callback ${ids}\` puts ${summary.cancelled.length === 1 ? 'it' : 'them'} back in the queue\n`);
+		}
+
 		io.stdout.write(flags['json'] ? `${JSON.stringify(summary)}\n` : `${summaryLine(summary, io.stopSignal.aborted)}\n`);
-		return summary.failed > 0 || summary.missing.length > 0 ? exitCodes.failure : exitCodes.ok;
+		return summary.failed > 0 || summary.missing.length > 0 || summary.cancelled.length > 0 ? exitCodes.failure : exitCodes.ok;
 	},
 };

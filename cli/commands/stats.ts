@@ -61,6 +61,7 @@ export const statsCommand: Command = {
 				{header: 'SENDING', align: 'right'},
 				{header: 'SENT', align: 'right'},
 				{header: 'ERROR', align: 'right'},
+				{header: 'CANCELLED', align: 'right'},
 				{header: 'LAG', align: 'right'},
 				{header: `ATTEMPTS/${windowMinutes}M`, align: 'right'},
 				{header: 'SUCCESS', align: 'right'},
@@ -68,7 +69,7 @@ export const statsCommand: Command = {
 				{header: 'P95', align: 'right'},
 			], stats.map(hook => [
 				hook.hookId === null ? '-' : String(hook.hookId), hook.hookName,
-				String(hook.counts.waiting), String(hook.counts.sending), String(hook.counts.sent), String(hook.counts.error),
+				String(hook.counts.waiting), String(hook.counts.sending), String(hook.counts.sent), String(hook.counts.error), String(hook.counts.cancelled),
 				duration(hook.lagSeconds), String(hook.attempts),
 				percent(hook.successRate), latency(hook.p50Ms), latency(hook.p95Ms),
 			]))}\n`);

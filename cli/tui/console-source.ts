@@ -3,14 +3,15 @@ import type {HttpHooks} from '../../source/http-hooks.js';
 import {secretChange, type HookRecord} from '../../source/hooks/hook-store.js';
 import {httpMethods, type HookInput} from '../../source/hooks/validate-hook.js';
 import {
-	countByHook, countCallbacks, getCallback, newerCallbacks, pageCallbacks, requeueCallbacks,
+	countByHook, countCallbacks, getCallback, matchingIds, newerCallbacks, pageCallbacks, requeueCallbacks,
 	type CallbackDetail, type CallbackFilter, type CallbackPage,
 } from '../../source/operations/browse-callbacks.js';
 import {mask, maskCallbackFields, maskHookFields, maskUrlsInText} from '../../source/operations/mask-credentials.js';
 import {callbackStats, type HookStats} from '../../source/operations/stats.js';
+import type {CancelResult} from '../../source/operations/cancel-callbacks.js';
 import {contentTypes} from '../../source/payload/content-types.js';
 import {readCatalog} from '../../source/store/model-catalog.js';
-import type {SignalAttributes} from '../../source/store/models.js';
+import type {CallbackStatus, SignalAttributes} from '../../source/store/models.js';
 import type {CallbackRow, CallbacksFilter} from './state/callbacks-state.js';
 import type {FormOptions} from './state/hook-form-state.js';
 
@@ -114,6 +115,43 @@ export class ConsoleSource {
 
 	async countCallbacks(filter: CallbacksFilter): Promise<number> {
 		return countCallbacks(this.httpHooks.models, libraryFilter(filter));
+	}
+
+	/** How many callbacks of a filter have one of `statuses` (for "cancel all N?" questions). */
+	async countWithStatuses(filter: CallbacksFilter, statuses: readonly CallbackStatus[]): Promise<number> {
+		let total = 0;
+		for (const status of statuses) {
+			total += await countCallbacks(this.httpHooks.models, libraryFilter({...filter, status}));
+		}
+
+		return total;
+	}
+
+	/**
+	 * Cancel callbacks: these ids, or those of a filter with one of `statuses`. Returns once no
+	 * sender holds any of them (see cancelCallbacks).
+	 */
+	async cancel(selection: {ids: number[]} | {filter: CallbacksFilter; statuses: CallbackStatus[]}): Promise<CancelResult> {
+		if ('ids' in selection) {
+			return this.httpHooks.cancelCallbacks({callbackIds: selection.ids});
+		}
+
+		const {filter, statuses} = selection;
+		if (!filter.search?.trim()) {
+			return this.httpHooks.cancelCallbacks({hookId: filter.hookId, status: statuses, all: true});
+		}
+
+		// A text search is the console's own: its matching ids, a slice at a time.
+		const ids = await matchingIds(this.httpHooks.models, libraryFilter({...filter, status: undefined}));
+		const total = {cancelled: 0, wereSending: 0, stillSending: 0};
+		for (let start = 0; start < ids.length; start += 2000) {
+			const result = await this.httpHooks.cancelCallbacks({callbackIds: ids.slice(start, start + 2000), status: statuses});
+			total.cancelled += result.cancelled;
+			total.wereSending += result.wereSending;
+			total.stillSending += result.stillSending;
+		}
+
+		return {...total, matched: total.cancelled, statuses, since: null, until: new Date(), dryRun: false, stopped: false};
 	}
 
 	/** Resend: back in the queue, due now; a running sender delivers them. */

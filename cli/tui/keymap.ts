@@ -25,7 +25,7 @@ export type Action =
 	| 'open' | 'switchPane' | 'back'
 	| 'newHook' | 'editHook' | 'toggleHook' | 'deleteHook' | 'hookCallbacks'
 	| 'newSignal'
-	| 'cycleStatus' | 'search' | 'clearFilter' | 'pause' | 'resend' | 'resendAll'
+	| 'cycleStatus' | 'search' | 'clearFilter' | 'pause' | 'resend' | 'resendAll' | 'cancelCallback' | 'cancelAll'
 	| 'nextField' | 'previousField' | 'save' | 'cancel' | 'externalEditor'
 	| 'choosePrevious' | 'chooseNext' | 'toggleOption'
 	| 'caretLeft' | 'caretRight' | 'caretHome' | 'caretEnd' | 'deleteBack' | 'newLine'
@@ -90,12 +90,14 @@ export const keymap: Binding[] = [
 
 	{context: 'signals', action: 'newSignal', keys: ['n'], label: 'new signal', description: 'Add a custom signal', footer: true},
 
-	{context: 'callbacks', action: 'cycleStatus', keys: ['s'], label: 'status', description: 'Filter by status: all, waiting, sending, sent, error', footer: true},
+	{context: 'callbacks', action: 'cycleStatus', keys: ['s'], label: 'status', description: 'Filter by status: all, waiting, sending, sent, error, cancelled', footer: true},
 	{context: 'callbacks', action: 'search', keys: ['/'], label: 'search', description: 'Filter by text in the hook name, URL or status details', footer: true},
 	{context: 'callbacks', action: 'clearFilter', keys: ['x'], label: 'clear', description: 'Clear every filter', footer: true},
 	{context: 'callbacks', action: 'pause', keys: ['p'], label: 'pause', description: 'Pause or resume the live refresh', footer: true},
 	{context: 'callbacks', action: 'resend', keys: ['r'], label: 'resend', description: 'Resend the callback (back in the queue, due now)', footer: true},
 	{context: 'callbacks', action: 'resendAll', keys: ['R'], label: 'resend all', description: 'Resend every callback of the current filter (asks first, with the count)', footer: true},
+	{context: 'callbacks', action: 'cancelCallback', keys: ['c'], label: 'cancel', description: 'Cancel the callback: never sent then (asks first)'},
+	{context: 'callbacks', action: 'cancelAll', keys: ['C'], label: 'cancel all', description: 'Cancel every waiting or sending callback of the current filter (asks first, with the count)'},
 
 	{context: 'form', action: 'nextField', keys: ['down', 'tab'], label: 'next', description: 'Next field', footer: true},
 	{context: 'form', action: 'previousField', keys: ['up', 'shift+tab'], label: 'previous', description: 'Previous field'},

@@ -8,7 +8,7 @@ export function colorsEnabled(environment: NodeJS.ProcessEnv = process.env): boo
 	return (environment['NO_COLOR'] ?? '') === '';
 }
 
-const statusColors: Record<CallbackStatus, string> = {waiting: 'yellow', sending: 'cyan', sent: 'green', error: 'red'};
+const statusColors: Record<CallbackStatus, string> = {waiting: 'yellow', sending: 'cyan', sent: 'green', error: 'red', cancelled: 'magenta'};
 
 export type Tone = 'info' | 'success' | 'error';
 const toneColors: Record<Tone, string> = {info: 'cyan', success: 'green', error: 'red'};

@@ -1,7 +1,9 @@
 import type {Model, ModelStatic, Sequelize, Transaction} from 'sequelize';
 import {HttpHooksError} from '../errors.js';
 import {eventTypeOf} from '../signals.js';
+import type {CompiledHook} from './compile-hook.js';
 import type {HookCache} from './hook-cache.js';
+import {writeHeldRowsOnCommit} from './pending-callbacks.js';
 import {callbackRow} from './record-callbacks.js';
 import {storeCallbacks} from './store-callbacks.js';
 
@@ -34,6 +36,7 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 		}
 
 		// Building may load associations in the app's transaction: it runs isolated too.
+		const buildQueries = matches.some(({hook}) => buildMayQuery(hook, instance.constructor as ModelStatic<Model>));
 		await storeCallbacks(sequelize, async () => {
 			const rows = [];
 			for (const {hook, signal} of matches) {
@@ -44,8 +47,16 @@ export function firer(sequelize: Sequelize, cache: HookCache, settings: CaptureS
 			}
 
 			return rows;
-		}, {transaction, raise: settings.raiseExceptions, warn: settings.warn});
+		}, {transaction, raise: settings.raiseExceptions, warn: settings.warn, buildQueries});
 	};
+}
+
+/**
+ * Whether building a hook's callback may run a query in the app's transaction: a serializer is
+ * app code, and a template that reads through an association loads it.
+ */
+function buildMayQuery(hook: CompiledHook, model: ModelStatic<Model>): boolean {
+	return hook.serialize !== undefined || hook.instancePaths.some(([head]) => head !== undefined && Object.hasOwn(model.associations, head));
 }
 
 /**
@@ -89,6 +100,7 @@ export function bindCapture(sequelize: Sequelize, cache: HookCache, settings: Ca
 	}
 
 	bound.add(sequelize);
+	writeHeldRowsOnCommit(sequelize);
 	for (const [type, listener] of Object.entries(listeners)) {
 		sequelize.addHook(type as never, hookName, listener as never);
 	}

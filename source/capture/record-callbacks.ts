@@ -121,7 +121,14 @@ export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[],
 		return;
 	}
 
-	const {time} = dialectTraits(sequelize);
+	const {time, rowsPerInsert} = dialectTraits(sequelize);
+	for (let start = 0; start < rows.length; start += rowsPerInsert) {
+		const chunk = rows.slice(start, start + rowsPerInsert);
+		await sequelize.query(insertStatement(chunk.length), {bind: insertValues(chunk, time), transaction: transaction ?? undefined, type: QueryTypes.INSERT});
+	}
+}
+
+function insertValues(rows: CallbackRow[], time: (date: Date) => string): unknown[] {
 	const values: unknown[] = [];
 	for (const row of rows) {
 		const created = time(row.createdAt);
@@ -132,5 +139,5 @@ export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[],
 		);
 	}
 
-	await sequelize.query(insertStatement(rows.length), {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT});
+	return values;
 }

@@ -1,6 +1,7 @@
 import type {Sequelize, Transaction} from 'sequelize';
 import {CallbackStorageError, InvalidPayloadError, quote} from '../errors.js';
 import {dialectTraits} from '../store/dialect-traits.js';
+import {holdRows, outermost, writeHeldRows} from './pending-callbacks.js';
 import {errorRow, insertCallbacks, type CallbackRow} from './record-callbacks.js';
 
 export type StoreSettings = {
@@ -81,19 +82,45 @@ function storable(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSett
  * cannot be stored, each is tried again alone, and one that still fails is stored as an `error`
  * callback with the reason; when even that fails (or with raiseExceptions), the app's write
  * fails with CallbackStorageError. Never only a log line.
+ *
+ * In a transaction, rows whose building cannot touch the database (see `buildQueries`) are held
+ * and written together just before the transaction commits; the others are written at once,
+ * after the rows held before them.
  */
-export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<CallbackRow[]>, settings: StoreSettings): Promise<void> {
+export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<CallbackRow[]>, settings: StoreSettings & {buildQueries: boolean}): Promise<void> {
 	const {transaction} = settings;
-	if (transaction && dialectTraits(sequelize).failedStatementAbortsTransaction) {
-		return oneAtATime(transaction, async () => store(sequelize, build, settings));
+	if (!transaction) {
+		return store(sequelize, build, settings);
+	}
+
+	const top = outermost(transaction);
+	if (top === transaction && !settings.buildQueries) {
+		const rows = storable(sequelize, await build(), settings);
+		return holdRows(transaction, rows, async (held, heldBy) => writeRows(sequelize, held, {...settings, transaction: heldBy}));
+	}
+
+	await writeHeldRows(top);
+	if (dialectTraits(sequelize).failedStatementAbortsTransaction) {
+		return oneAtATime(top, async () => store(sequelize, build, settings));
 	}
 
 	return store(sequelize, build, settings);
 }
 
-// Captures of one transaction run one after the other when they use savepoints: Sequelize runs
-// the hooks of a bulk call concurrently, and a rollback to the savepoint of one capture must
-// not undo another capture's INSERT issued meanwhile.
+/** Write rows built earlier, as storeCallbacks would have at once. */
+async function writeRows(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSettings): Promise<void> {
+	const {transaction} = settings;
+	const write = async () => store(sequelize, async () => rows, settings);
+	if (transaction && dialectTraits(sequelize).failedStatementAbortsTransaction) {
+		return oneAtATime(outermost(transaction), write);
+	}
+
+	return write();
+}
+
+// Statements of one transaction that use savepoints run one after the other: Sequelize runs the
+// hooks of a bulk call concurrently, and a rollback to the savepoint of one capture must not
+// undo another capture's INSERT issued meanwhile.
 const queues = new WeakMap<Transaction, Promise<unknown>>();
 async function oneAtATime<T>(transaction: Transaction, work: () => Promise<T>): Promise<T> {
 	const previous = queues.get(transaction) ?? Promise.resolve();

@@ -1,4 +1,5 @@
 import type {Sequelize} from 'sequelize';
+import {cancelledAmong} from './cancel-watch.js';
 import {claimAbandoned, claimDue, claimIds, type ClaimedCallback, type Claimer} from './claim.js';
 import type {WriteTurns} from './write-turns.js';
 
@@ -23,6 +24,8 @@ const abandonedCheckMs = 1000;
 export class ClaimSource {
 	/** Ids asked for that do not exist. */
 	readonly missing: number[] = [];
+	/** Ids asked for that are cancelled: never sent. */
+	readonly cancelled: number[] = [];
 	#idsLeft: number[] | undefined;
 	#lastAbandonedCheck = 0;
 
@@ -54,7 +57,10 @@ export class ClaimSource {
 			const ids = this.#idsLeft.splice(0, wanted);
 			const claimed = await claim(async () => claimIds(sequelize, claimer, ids));
 			const found = new Set(claimed.map(callback => callback.id));
-			this.missing.push(...ids.filter(id => !found.has(id)));
+			const notClaimed = ids.filter(id => !found.has(id));
+			const cancelled = new Set(notClaimed.length > 0 ? await cancelledAmong(sequelize, notClaimed) : []);
+			this.missing.push(...notClaimed.filter(id => !cancelled.has(id)));
+			this.cancelled.push(...cancelled);
 			return claimed;
 		}
 

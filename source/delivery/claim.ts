@@ -70,7 +70,9 @@ export async function claimDue(sequelize: Sequelize, claimer: Claimer, {hookId, 
 
 /**
  * Claim exactly these callbacks whatever their status (a resend): one held by another sender
- * is taken over, and that sender's result is then discarded. Ids not returned do not exist.
+ * is taken over, and that sender's result is then discarded. A cancelled one is never claimed
+ * (cancelled is final: only resendCallbacks brings it back). Ids not returned do not exist or
+ * are cancelled.
  */
 export async function claimIds(sequelize: Sequelize, claimer: Claimer, ids: number[]): Promise<ClaimedCallback[]> {
 	if (ids.length === 0) {
@@ -78,28 +80,32 @@ export async function claimIds(sequelize: Sequelize, claimer: Claimer, ids: numb
 	}
 
 	const rows = await sequelize.query<Row>(
-		`UPDATE http_callbacks SET ${claimSet} WHERE id IN (:ids) RETURNING ${returning}`,
+		`UPDATE http_callbacks SET ${claimSet} WHERE id IN (:ids) AND status <> 'cancelled' RETURNING ${returning}`,
 		{replacements: {...claimer, ids}, type: QueryTypes.SELECT},
 	);
 	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
 }
 
-/** Move the lease of callbacks still held by `worker` on to `leaseUntil`. */
+/**
+ * Move the lease of callbacks still held by `worker` on to `leaseUntil`; of cancelled ones too,
+ * whose attempt may be under way: a cancel waits for it as long as the lease lives.
+ */
 export async function renewLeases(sequelize: Sequelize, worker: string, ids: number[], leaseUntil: Date): Promise<void> {
 	if (ids.length > 0) {
 		await sequelize.query(
-			'UPDATE http_callbacks SET lease_until = :leaseUntil WHERE id IN (:ids) AND locked_by = :worker AND status = \'sending\'',
+			'UPDATE http_callbacks SET lease_until = :leaseUntil WHERE id IN (:ids) AND locked_by = :worker AND status IN (\'sending\', \'cancelled\')',
 			{replacements: {ids, worker, leaseUntil}, type: QueryTypes.UPDATE},
 		);
 	}
 }
 
-/** Give claimed callbacks that were not sent back to the queue, due as they were. */
+/** Give claimed callbacks that were not sent back to the queue, due as they were; cancelled ones stay cancelled. */
 export async function releaseClaims(sequelize: Sequelize, worker: string, ids: number[], now: Date): Promise<void> {
 	if (ids.length > 0) {
 		await sequelize.query(
-			`UPDATE http_callbacks SET status = 'waiting', lease_until = NULL, locked_by = NULL, updated_at = :now
-			WHERE id IN (:ids) AND locked_by = :worker AND status = 'sending'`,
+			`UPDATE http_callbacks SET status = CASE WHEN status = 'cancelled' THEN 'cancelled' ELSE 'waiting' END,
+			lease_until = NULL, locked_by = NULL, updated_at = :now
+			WHERE id IN (:ids) AND locked_by = :worker AND status IN ('sending', 'cancelled')`,
 			{replacements: {ids, worker, now}, type: QueryTypes.UPDATE},
 		);
 	}

@@ -53,10 +53,15 @@ function recordSet(rows: unknown[][], keys: string[]): string {
 	return JSON.stringify(rows.map(row => Object.fromEntries(keys.map((key, index) => [key, row[index]]))));
 }
 
+// A callback cancelled while its attempt was under way keeps its status and the cancel's
+// details: the attempt is counted and recorded, and the callback is never sent again.
 function setOutcome(table: string, now: string, worker: string): string {
-	return `status = v.status, status_details = v.details, next_attempt_at = COALESCE(v.next_at, ${table}.next_attempt_at),
+	const cancelled = `${table}.status = 'cancelled'`;
+	return `status = CASE WHEN ${cancelled} THEN ${table}.status ELSE v.status END,
+		status_details = CASE WHEN ${cancelled} THEN ${table}.status_details ELSE v.details END,
+		next_attempt_at = CASE WHEN ${cancelled} THEN NULL ELSE COALESCE(v.next_at, ${table}.next_attempt_at) END,
 		attempts = ${table}.attempts + 1, lease_until = NULL, locked_by = NULL, updated_at = ${now}
-		FROM v WHERE ${table}.id = v.id AND ${table}.locked_by = ${worker} AND ${table}.status = 'sending'`;
+		FROM v WHERE ${table}.id = v.id AND ${table}.locked_by = ${worker} AND ${table}.status IN ('sending', 'cancelled')`;
 }
 
 /**

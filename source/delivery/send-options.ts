@@ -19,7 +19,7 @@ export type SendProgress = {
 export type SendOptions = {
 	/** Only callbacks of this hook. */
 	hookId?: number;
-	/** Exactly these callbacks, whatever their status (a resend); ids as numbers or digit strings. */
+	/** Exactly these callbacks, whatever their status but cancelled (a resend); ids as numbers or digit strings. */
 	callbackIds?: Array<number | string>;
 	/** Requests in flight at once; default `delivery.concurrency`. */
 	concurrency?: number;
@@ -43,6 +43,8 @@ export type SendSummary = {
 	failed: number;
 	/** Ids of `callbackIds` that do not exist. */
 	missing: number[];
+	/** Ids of `callbackIds` not sent because they are cancelled (final; resendCallbacks can bring one back). */
+	cancelled: number[];
 	durationMs: number;
 };
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Sequelize} from 'sequelize';
 import {releaseClaims, renewLeases, type ClaimedCallback} from './claim.js';
+import {CancelWatch} from './cancel-watch.js';
 import {ClaimSource} from './claim-source.js';
 import {resolveDeliverySettings, type DeliverySettings} from './delivery-settings.js';
 import {EndpointHealth} from './endpoint-health.js';
@@ -47,7 +48,7 @@ export function workerName(): string {
  * and renewed while the run lives; on stop, claims not started yet are given back.
  */
 class SendRun {
-	readonly #summary: SendSummary = {claimed: 0, sent: 0, retrying: 0, failed: 0, missing: [], durationMs: 0};
+	readonly #summary: SendSummary = {claimed: 0, sent: 0, retrying: 0, failed: 0, missing: [], cancelled: [], durationMs: 0};
 	readonly #settings: DeliverySettings;
 	readonly #worker = workerName();
 	readonly #started = Date.now();
@@ -63,6 +64,8 @@ class SendRun {
 	/** Whether the database answers; says so when that changes. */
 	readonly #outage: Outage;
 	readonly #queue: ClaimedCallback[] = [];
+	/** Takes callbacks cancelled while they wait in the queue out of it. */
+	readonly #cancels: CancelWatch;
 	/**
 	 * Ids claimed and not written yet, with their ordering keys: renewed while alive, released on
 	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
@@ -104,6 +107,7 @@ class SendRun {
 				logger.disabled(hookId, reason, now);
 			},
 		});
+		this.#cancels = new CancelWatch(sequelize, () => this.#queue.map(callback => callback.id), async ids => this.#dropCancelled(ids));
 		this.#results = new ResultWriter({
 			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns,
 			outage: this.#outage, persistent: () => this.#persistent,
@@ -144,6 +148,7 @@ class SendRun {
 			}
 
 			await progress?.start();
+			this.#cancels.start();
 			this.options.signal?.addEventListener('abort', stop);
 			await Promise.all(Array.from({length: this.#settings.concurrency}, async () => this.#work()));
 			// A claim may still be on its way: what it brings is counted and given back, not left leased.
@@ -157,6 +162,7 @@ class SendRun {
 		} finally {
 			this.options.signal?.removeEventListener('abort', stop);
 			clearInterval(renewal);
+			this.#cancels.stop();
 			progress?.stop();
 			this.#client.close();
 			await this.#wake?.close();
@@ -168,6 +174,7 @@ class SendRun {
 
 		this.#summary.durationMs = Date.now() - this.#started;
 		this.#summary.missing = [...this.#source.missing].sort((a, b) => a - b);
+		this.#summary.cancelled = [...this.#source.cancelled].sort((a, b) => a - b);
 		progress?.report();
 		return {...this.#summary};
 	}
@@ -373,6 +380,14 @@ class SendRun {
 		if (lost > 0) {
 			this.logger.warn(`${lost} callback(s) were taken over by another sender while this one sent them (lease ran out); their attempts are recorded, their status is the other sender's`);
 		}
+	}
+
+	/** Cancelled callbacks still in the queue (not started) leave it unsent, and are released. */
+	async #dropCancelled(ids: number[]): Promise<void> {
+		const cancelled = new Set(ids);
+		const dropped = this.#queue.filter(callback => cancelled.has(callback.id));
+		this.#queue.splice(0, this.#queue.length, ...this.#queue.filter(callback => !cancelled.has(callback.id)));
+		await this.#release(dropped.map(callback => callback.id));
 	}
 
 	async #releaseQueued(): Promise<void> {

@@ -3,7 +3,7 @@ import {HttpHooksError, quote} from '../errors.js';
 import {checkInteger, ranges} from '../numbers.js';
 import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
 
-export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error'];
+export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error', 'cancelled'];
 
 export type CallbackFilter = {
 	status?: CallbackStatus;
@@ -123,18 +123,24 @@ export async function countCallbacks(models: HttpHooksModels, filter: CallbackFi
 	return models.Callback.count(whereOf(models, filter));
 }
 
+/** The ids of the callbacks a filter matches (for acting on all of them), newest first. */
+export async function matchingIds(models: HttpHooksModels, filter: CallbackFilter): Promise<number[]> {
+	// The matching ids first: an UPDATE binds its own values, which leaves no room for the search's.
+	const {where, bind} = whereOf(models, filter);
+	return (await models.Callback.findAll({where, bind, attributes: ['id'], order: [['id', 'DESC']], raw: true})).map(row => Number(row.id));
+}
+
 /**
- * Put callbacks back in the queue, due now, whatever their status: the next sender run (or a
- * running `--watch` sender) delivers them again. Attempts made so far are kept.
+ * Put callbacks back in the queue, due now, whatever their status but one being sent right now
+ * (a live lease: it would go out twice): the next sender run (or a running `--watch` sender)
+ * delivers them again. Attempts made so far are kept.
  */
 export async function requeueCallbacks(models: HttpHooksModels, selection: {ids: number[]} | {filter: CallbackFilter}): Promise<number> {
 	let ids: number[];
 	if ('ids' in selection) {
 		ids = selection.ids;
 	} else {
-		// The matching ids first: an UPDATE binds its own values, which leaves no room for the search's.
-		const {where, bind} = whereOf(models, selection.filter);
-		ids = (await models.Callback.findAll({where, bind, attributes: ['id'], raw: true})).map(row => Number(row.id));
+		ids = await matchingIds(models, selection.filter);
 	}
 
 	const now = new Date();
@@ -142,7 +148,7 @@ export async function requeueCallbacks(models: HttpHooksModels, selection: {ids:
 	for (let start = 0; start < ids.length; start += 500) {
 		const [updated] = await models.Callback.update(
 			{status: 'waiting', nextAttemptAt: now, leaseUntil: null, lockedBy: null, statusDetails: 'requeued by hand', updatedAt: now},
-			{where: {id: ids.slice(start, start + 500)}},
+			{where: {id: ids.slice(start, start + 500), [Op.or]: [{status: {[Op.ne]: 'sending'}}, {leaseUntil: null}, {leaseUntil: {[Op.lt]: now}}]}},
 		);
 		count += updated;
 	}

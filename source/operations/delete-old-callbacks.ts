@@ -24,17 +24,20 @@ export type DeleteOldResult = {
 	dryRun: boolean;
 	/** True when the signal stopped the work before every old callback was gone. */
 	stopped: boolean;
-	/** Old callbacks left alone because they are not final (`waiting`, or `sending` right now). */
+	/** Old callbacks left alone because they are not final (`waiting`, or `sending` right now), or cancelled during an attempt still under way. */
 	skipped: number;
 };
 
 const day = 24 * 60 * 60 * 1000;
 
+// A cancelled callback whose attempt is under way (a sender holds it, lease alive).
+const held = (now: Date) => ({status: 'cancelled', lockedBy: {[Op.ne]: null}, leaseUntil: {[Op.gte]: now}});
+
 /** The statuses a callback never leaves on its own: the only ones ever deleted. */
-export const finalStatuses = ['sent', 'error'] as const;
+export const finalStatuses = ['sent', 'error', 'cancelled'] as const;
 
 /**
- * Delete the final callbacks (sent, error) created more than `days` days ago, with their
+ * Delete the final callbacks (sent, error, cancelled) created more than `days` days ago, with their
  * attempts (the foreign key cascades), a batch at a time: no statement holds a lock for long,
  * memory stays flat, and an interruption keeps what was done. A callback still to be sent
  * (waiting) or being sent is never deleted, however old.
@@ -46,7 +49,7 @@ export async function deleteOldCallbacks(models: HttpHooksModels, days: number, 
 	const dryRun = options.dryRun ?? false;
 	// Two index-only counts: every old callback (created_at), less those not final (status).
 	const old = await models.Callback.count({where: {createdAt: {[Op.lt]: cutoff}}});
-	const skipped = old === 0 ? 0 : await models.Callback.count({where: {status: {[Op.notIn]: finalStatuses}, createdAt: {[Op.lt]: cutoff}}});
+	const skipped = old === 0 ? 0 : await models.Callback.count({where: {[Op.or]: [{status: {[Op.notIn]: finalStatuses}}, held(now)], createdAt: {[Op.lt]: cutoff}}});
 	const total = old - skipped;
 	if (dryRun || total === 0) {
 		return {deleted: dryRun ? total : 0, cutoff, dryRun, stopped: false, skipped};
@@ -57,11 +60,14 @@ export async function deleteOldCallbacks(models: HttpHooksModels, days: number, 
 	// The status is checked again on the rows the DELETE itself removes: on PostgreSQL a row a
 	// sender claims while the DELETE waits for its lock is re-read after the claim commits, and
 	// the outer condition (unlike the subquery's snapshot) then sees it `sending` and keeps it.
-	const sql = `DELETE FROM http_callbacks WHERE status IN (:final) AND id IN (
-		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND status IN (:final) ORDER BY created_at LIMIT :batchSize)`;
+	// A callback cancelled while a sender holds it stays until its attempt is written (the
+	// attempt row needs its callback).
+	const deletable = `status IN (:final) AND (locked_by IS NULL OR lease_until IS NULL OR lease_until < :now)`;
+	const sql = `DELETE FROM http_callbacks WHERE ${deletable} AND id IN (
+		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND ${deletable} ORDER BY created_at LIMIT :batchSize)`;
 	let deleted = 0;
 	while (!options.signal?.aborted) {
-		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize, final: finalStatuses}, type: QueryTypes.BULKDELETE}) as unknown as number;
+		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize, final: finalStatuses, now}, type: QueryTypes.BULKDELETE}) as unknown as number;
 		deleted += count;
 		options.onProgress?.({deleted, total: Math.max(total, deleted)});
 		if (count < batchSize) {

@@ -4,10 +4,13 @@ import type {HttpHooksModels} from '../store/models.js';
 import {checkInteger, ranges} from '../numbers.js';
 import {sqlDate} from '../store/db-date.js';
 
-/** The statuses worth watching: callbacks piling up in the queue, or failing for good. */
-export const monitoredStatuses = ['error', 'waiting'] as const;
+/** The statuses worth watching: callbacks piling up in the queue, failing for good, or cancelled by hand. */
+export const monitoredStatuses = ['error', 'waiting', 'cancelled'] as const;
 
 export type MonitoredStatus = typeof monitoredStatuses[number];
+
+/** `error, waiting or cancelled`, for messages. */
+export const monitoredList = `${monitoredStatuses.slice(0, -1).join(', ')} or ${monitoredStatuses.at(-1)!}`;
 
 export type MonitorOptions = {
 	status: MonitoredStatus;
@@ -34,11 +37,11 @@ export type MonitorResult = {
 export function checkMonitorOptions(options: MonitorOptions): {status: MonitoredStatus; callbacksLimit: number; minutesAgo: number | null; critical: number | null} {
 	const {status} = options ?? {};
 	if (status === undefined) {
-		throw new HttpHooksError(`A status to monitor is required: ${monitoredStatuses.join(' or ')}`);
+		throw new HttpHooksError(`A status to monitor is required: ${monitoredList}`);
 	}
 
 	if (!(monitoredStatuses as readonly unknown[]).includes(status)) {
-		throw new HttpHooksError(`Status ${quote(status)} cannot be monitored: use ${monitoredStatuses.join(' or ')}`);
+		throw new HttpHooksError(`Status ${quote(status)} cannot be monitored: use ${monitoredList}`);
 	}
 
 	const callbacksLimit = checkInteger('callbacksLimit', options.callbacksLimit ?? 10, ranges.monitorCount);

@@ -70,7 +70,7 @@ export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60
 		if (!found) {
 			found = {
 				hookId, hookName: hookId === null ? '(deleted hooks)' : String(name ?? `hook ${hookId}`),
-				counts: {waiting: 0, sending: 0, sent: 0, error: 0}, lagSeconds: null, attempts: 0, successRate: null, p50Ms: null, p95Ms: null,
+				counts: {waiting: 0, sending: 0, sent: 0, error: 0, cancelled: 0}, lagSeconds: null, attempts: 0, successRate: null, p50Ms: null, p95Ms: null,
 			};
 			stats.set(hookId, found);
 		}

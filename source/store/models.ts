@@ -30,7 +30,8 @@ export type HookAttributes = {
 
 export type SignalAttributes = {id: number; name: string; builtIn: boolean; createdAt: Date; updatedAt: Date};
 
-export type CallbackStatus = 'waiting' | 'sending' | 'sent' | 'error';
+/** `cancelled` is final like `sent` and `error`: a cancelled callback is never sent. */
+export type CallbackStatus = 'waiting' | 'sending' | 'sent' | 'error' | 'cancelled';
 
 export type CallbackAttributes = {
 	id: number;

@@ -19,6 +19,7 @@ import type {Action, Context} from '../keymap.js';
 import {
 	callbacksReducer, initialCallbacks, visibleWindow, wantsMore, type CallbackRow, type CallbacksFilter,
 } from '../state/callbacks-state.js';
+import {cancelOutcome, cancelPlan, cancelQuestion, isCancellable} from '../state/cancel-plan.js';
 import {settle} from '../state/list-state.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
@@ -39,7 +40,7 @@ export function callbacksLayout(height: number, rowCount: number) {
 const columns: Column[] = [
 	{title: 'ID', width: 8, align: 'right'},
 	{title: 'CREATED', width: 8},
-	{title: 'STATUS', width: 7},
+	{title: 'STATUS', width: 9},
 	{title: 'HOOK', flex: 25, min: 8},
 	{title: 'EVENT', width: 10},
 	{title: 'TRIES', width: 5, align: 'right'},
@@ -186,6 +187,45 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 		});
 	};
 
+	const cancelOne = (row: CallbackRow | undefined) => {
+		if (!row) {
+			notify('No callback here to cancel', 'info');
+			return;
+		}
+
+		if (!isCancellable(row.status)) {
+			notify(`Callback ${row.id} is ${row.status}: final, nothing to cancel`, 'info');
+			return;
+		}
+
+		confirm(cancelQuestion(1, `callback ${row.id}`, ''), async () => {
+			const result = await source.cancel({ids: [row.id]});
+			notify(`Callback ${row.id}: ${cancelOutcome(result, 1)}`, result.cancelled === 1 ? 'success' : 'info');
+			await refresh();
+		});
+	};
+
+	const cancelAll = async () => {
+		const {filter} = getState();
+		const plan = cancelPlan(filter);
+		if ('refused' in plan) {
+			notify(plan.refused, 'info');
+			return;
+		}
+
+		const total = await source.countWithStatuses(filter, plan.statuses);
+		if (total === 0) {
+			notify(`No ${plan.statuses.join(' or ')} callbacks to cancel${describeFilter(filter)}`, 'info');
+			return;
+		}
+
+		confirm(cancelQuestion(total, `all ${plural(total, `${plan.statuses.join(' or ')} callback`)}`, describeFilter(filter)), async () => {
+			const result = await source.cancel({filter, statuses: plan.statuses});
+			notify(cancelOutcome(result, total), 'success');
+			await refresh();
+		});
+	};
+
 	const act = async (action: Action) => {
 		const search = getSearch();
 		const pane = getPane();
@@ -226,6 +266,8 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			}
 
 			case 'resendAll': await resendAll(); break;
+			case 'cancelCallback': cancelOne(row); break;
+			case 'cancelAll': await cancelAll(); break;
 			default: break;
 		}
 	};

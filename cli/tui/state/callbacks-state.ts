@@ -8,7 +8,7 @@ export type RowPage = {rows: CallbackRow[]; nextBeforeId?: number};
 
 export type CallbacksFilter = {status?: CallbackStatus; search?: string; hookId?: number; hookName?: string};
 
-export const statusCycle: Array<CallbackStatus | undefined> = [undefined, 'waiting', 'sending', 'sent', 'error'];
+export const statusCycle: Array<CallbackStatus | undefined> = [undefined, 'waiting', 'sending', 'sent', 'error', 'cancelled'];
 
 /**
  * The live callbacks list: the rows loaded so far (newest first, a keyset page at a time), the
