@@ -1,7 +1,8 @@
 // Send throughput end to end (claim, send, record) on SQLite and PostgreSQL, next to a bare
 // node-fetch loop and a bare node:http loop with the same concurrency against the same keep-alive
 // receiver, which runs in a process of its own; then a receiver that takes 50 ms per request;
-// then the peak RSS of the built `hooks send-callbacks` going through 200,000 waiting callbacks.
+// then the peak RSS of the built `hooks send-callbacks` going through 200,000 waiting callbacks;
+// then what delivery events, metrics and tracing cost the sender, each against all of them off.
 // Variants run interleaved in rounds; the median round is reported. Nothing is asserted.
 import {fork, type ChildProcess} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import fetch from 'node-fetch';
 import {QueryTypes, type Sequelize} from 'sequelize';
-import {connectHttpHooks} from '../source/index.js';
+import {connectHttpHooks, type HttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
 import {buildInto, measureNode} from './child-process.js';
 import {run as runDeliveryControl} from './delivery-control.js';
@@ -115,15 +116,15 @@ async function insertCallbacks(sequelize: Sequelize, url: string, total: number)
 	}
 }
 
-async function senderRate(database: TestDatabase, url: string, total: number, width: number): Promise<number> {
-	const httpHooks = await connectHttpHooks(database.sequelize);
+async function senderRate(database: TestDatabase, url: string, total: number, width: number, handle?: HttpHooks, expected = total): Promise<number> {
+	const httpHooks = handle ?? await connectHttpHooks(database.sequelize);
 	await insertCallbacks(database.sequelize, url, total);
 	const summary = await httpHooks.sendCallbacks({concurrency: width});
-	if (summary.sent !== total) {
-		throw new Error(`the sender sent ${summary.sent} of ${total}`);
+	if (summary.sent !== expected) {
+		throw new Error(`the sender sent ${summary.sent} of ${expected}`);
 	}
 
-	return total / (summary.durationMs / 1000);
+	return expected / (summary.durationMs / 1000);
 }
 
 function median(values: number[]): number {
@@ -274,8 +275,90 @@ async function peakMemory(): Promise<void> {
 	}
 }
 
-// BENCH_DELIVERY_PARTS=throughput,slow,memory,rate-limit,fairness (the default: all) runs some of them.
-const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory,rate-limit,fairness').split(',').map(part => part.trim()));
+// ---------------------------------------------------------------------------------------------
+// What observability costs the sender: events, metrics and tracing on, each against all off.
+
+type Observed = 'all off' | 'events on' | 'metrics on' | 'tracing on';
+const observedVariants: Observed[] = ['all off', 'events on', 'metrics on', 'tracing on'];
+
+/** The app's tracing as an app sets it up: a provider whose spans go to an exporter that drops them. */
+async function startTracing(): Promise<void> {
+	const api = await import('@opentelemetry/api');
+	const {BasicTracerProvider, SimpleSpanProcessor} = await import('@opentelemetry/sdk-trace-base');
+	const {AsyncLocalStorageContextManager} = await import('@opentelemetry/context-async-hooks');
+	const dropping = {export: (_spans: unknown, done: (result: {code: number}) => void) => done({code: 0}), shutdown: async () => undefined};
+	api.trace.setGlobalTracerProvider(new BasicTracerProvider({spanProcessors: [new SimpleSpanProcessor(dropping)]}));
+	api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+}
+
+async function observedRate(database: TestDatabase, url: string, variant: Observed): Promise<number> {
+	const httpHooks = await connectHttpHooks(database.sequelize, {tracing: variant === 'tracing on'});
+	if (variant === 'events on') {
+		for (const name of ['delivered', 'failed', 'exhausted', 'sendError'] as const) {
+			httpHooks.on(name, () => undefined);
+		}
+	}
+
+	if (variant === 'metrics on') {
+		const registry = await httpHooks.metrics({sampleIntervalMs: 0});
+		// A scrape a second, as Prometheus would (more often than its usual 15 s).
+		const scrapes = setInterval(() => void registry.metrics(), 1000);
+		try {
+			return await senderRate(database, url, count, concurrency, httpHooks);
+		} finally {
+			clearInterval(scrapes);
+		}
+	}
+
+	if (variant === 'tracing on') {
+		// Callbacks written inside the app's traces: each attempt's span has a parent to join.
+		await insertCallbacks(database.sequelize, url, count);
+		await database.sequelize.query('UPDATE http_callbacks SET traceparent = $1 WHERE status = \'waiting\'', {bind: ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01']});
+		return senderRate(database, url, 0, concurrency, httpHooks, count);
+	}
+
+	return senderRate(database, url, count, concurrency, httpHooks);
+}
+
+async function observability(): Promise<void> {
+	await startTracing();
+	const receiver = await startReceiver(0);
+	const databases = new Map<Dialect, TestDatabase>();
+	try {
+		for (const dialect of dialects()) {
+			databases.set(dialect, await createTestDatabase(dialect));
+		}
+
+		console.log(`\nObservability: ${count} callbacks per variant and round, concurrency ${concurrency}, same receiver; median of ${rounds} rounds, ratios within each round.\n`);
+		const rates = new Map<string, number[]>();
+		for (let round = 0; round < rounds; round++) {
+			for (const [dialect, database] of databases) {
+				for (const variant of observedVariants) {
+					const name = `${dialect}, ${variant}`;
+					rates.set(name, [...rates.get(name) ?? [], await observedRate(database, receiver.url, variant)]);
+				}
+			}
+		}
+
+		for (const dialect of databases.keys()) {
+			const off = rates.get(`${dialect}, all off`)!;
+			for (const variant of observedVariants) {
+				const values = rates.get(`${dialect}, ${variant}`)!;
+				const ratio = median(values.map((value, round) => off[round]! / value));
+				console.log(`${label(`sender, ${dialect}, ${variant}`)} ${format(median(values))} callbacks/s  ${ratio.toFixed(3)}x the time of all off`);
+			}
+		}
+	} finally {
+		for (const database of databases.values()) {
+			await database.close();
+		}
+
+		receiver.child.kill();
+	}
+}
+
+// BENCH_DELIVERY_PARTS=throughput,slow,memory,observability,rate-limit,fairness (the default: all) runs some of them.
+const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory,observability,rate-limit,fairness').split(',').map(part => part.trim()));
 
 export async function run(): Promise<void> {
 	if (parts.has('throughput')) {
@@ -288,6 +371,10 @@ export async function run(): Promise<void> {
 
 	if (parts.has('memory')) {
 		await peakMemory();
+	}
+
+	if (parts.has('observability')) {
+		await observability();
 	}
 
 	// Rate limits and fairness: bench/delivery-control.ts.

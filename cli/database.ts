@@ -1,7 +1,7 @@
 import {existsSync, statSync} from 'node:fs';
 import type {Sequelize} from 'sequelize';
 import type {FlagSpec} from './command.js';
-import {connectHttpHooks, type HttpHooks} from '../source/index.js';
+import {connectHttpHooks, type HttpHooks, type HttpHooksOptions} from '../source/index.js';
 import {pendingMigrations} from '../source/store/migrate.js';
 import {databaseUrlFrom, openDatabase, redact, sqliteFile} from '../source/store/open-database.js';
 
@@ -45,7 +45,7 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
  * file that does not exist is an error (opening it would create an empty one); `hooks migrate`
  * creates it.
  */
-export async function openHttpHooks(databaseUrl: string | undefined): Promise<{httpHooks: HttpHooks; sequelize: Sequelize; url: string}> {
+export async function openHttpHooks(databaseUrl: string | undefined, options: Omit<HttpHooksOptions, 'migrate'> = {}): Promise<{httpHooks: HttpHooks; sequelize: Sequelize; url: string}> {
 	const file = safely(() => sqliteFile(databaseUrlFrom(databaseUrl)));
 	if (file !== undefined && !existsSync(file)) {
 		throw new DatabaseUnavailableError(`There is no database file ${file}: run \`hooks migrate\` to create it, or give the app's database with --database-url`);
@@ -58,7 +58,7 @@ export async function openHttpHooks(databaseUrl: string | undefined): Promise<{h
 			throw new DatabaseUnavailableError(`The database ${redact(url)} lacks the library's tables (pending migrations: ${pending.join(', ')}); run \`hooks migrate\` first`);
 		}
 
-		return {httpHooks: await connectHttpHooks(sequelize, {migrate: false}), sequelize, url};
+		return {httpHooks: await connectHttpHooks(sequelize, {...options, migrate: false}), sequelize, url};
 	} catch (error) {
 		await sequelize.close().catch(() => undefined);
 		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${withoutUrl(describe(error), url)}`);

@@ -19,6 +19,12 @@ import {quote} from './errors.js';
 import type {ResolvedOptions} from './options.js';
 import {libraryWritesSettled} from './store/library-writes.js';
 import type {HttpHooksModels, SignalAttributes} from './store/models.js';
+import type {Registry} from 'prom-client';
+import {DeliveryEvents, type DeliveryEventName, type DeliveryListener} from './observability/delivery-events.js';
+import type {DeliveryMetrics, MetricsOptions} from './observability/delivery-metrics.js';
+import {DeliveryObserver} from './observability/delivery-observer.js';
+import type {MetricsServer, MetricsServerOptions} from './observability/metrics-server.js';
+import {AttemptTracing} from './observability/tracing.js';
 
 export type Capture = {cache: HookCache; fire: Fire; watcher: ReloadWatcher; unbind(): void};
 
@@ -29,6 +35,9 @@ export class HttpHooks {
 	#closed = false;
 	// Signal rows being created by defineSignal; hook changes wait for them.
 	#definingSignals = new Set<Promise<unknown>>();
+	readonly #events: DeliveryEvents;
+	#metrics: Promise<DeliveryMetrics> | undefined;
+	#loadedMetrics: DeliveryMetrics | undefined;
 
 	constructor(
 		readonly sequelize: Sequelize,
@@ -40,6 +49,7 @@ export class HttpHooks {
 	) {
 		this.hooks = new HookStore(sequelize, models, {registered: options.serializers, modules: options.serializerModules, load: loadSerializers}, options.templateLimits);
 		this.#loadSerializers = loadSerializers;
+		this.#events = new DeliveryEvents(options.warn);
 	}
 
 	/** True when this process turns model events into callbacks (not shut down, not a tool). */
@@ -116,7 +126,46 @@ export class HttpHooks {
 	 * record every attempt, schedule retries. Without `watch`, drains what is due and returns.
 	 */
 	async sendCallbacks(options: SendOptions = {}): Promise<SendSummary> {
-		return sendCallbacks(this.sequelize, this.options.delivery, options, {warn: this.options.warn});
+		const observer = new DeliveryObserver({
+			warn: this.options.warn, events: this.#events, metrics: this.#loadedMetrics,
+			tracing: this.options.tracing ? new AttemptTracing() : undefined,
+		});
+		return sendCallbacks(this.sequelize, this.options.delivery, options, observer);
+	}
+
+	/**
+	 * Listen to the sender's events (`delivered`, `failed`, `exhausted`, `hookDisabled`,
+	 * `sendError`) of the runs of this handle; returns a function that stops listening. A
+	 * listener that throws or is slow never holds delivery up.
+	 */
+	on<Name extends DeliveryEventName>(event: Name, listener: DeliveryListener<Name>): () => void {
+		return this.#events.on(event, listener);
+	}
+
+	/**
+	 * The Prometheus registry of this handle's sender metrics (prom-client), created on the first
+	 * call with these options; runs started after it are counted. The queue's figures are read
+	 * from the database when a scrape finds them older than `sampleIntervalMs`.
+	 */
+	async metrics(options: MetricsOptions = {}): Promise<Registry> {
+		this.#metrics ??= import('./observability/delivery-metrics.js').then(({DeliveryMetrics}) => {
+			this.#loadedMetrics = new DeliveryMetrics(this.sequelize, options);
+			return this.#loadedMetrics;
+		});
+		try {
+			return (await this.#metrics).registry;
+		} catch (error) {
+			this.#metrics = undefined;
+			throw error;
+		}
+	}
+
+	/** Serve `metrics()` over HTTP for Prometheus: `/metrics` and `/healthz`. Close it before the handle. */
+	async serveMetrics(options: MetricsServerOptions & MetricsOptions): Promise<MetricsServer> {
+		await this.metrics(options);
+		const metrics = this.#loadedMetrics!;
+		const {serveMetrics} = await import('./observability/metrics-server.js');
+		return serveMetrics({registry: metrics.registry, databaseUp: () => metrics.databaseUp}, options);
 	}
 
 	/** Count callbacks with a status (optionally in the last N minutes) and rate them against limits. */

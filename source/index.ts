@@ -1,6 +1,6 @@
 export {registerHttpHooks, connectHttpHooks} from './register-http-hooks.js';
 export {HttpHooks} from './http-hooks.js';
-export type {HttpHooksOptions, Logger} from './options.js';
+export type {HttpHooksOptions, Logger, LogDetails} from './options.js';
 export {
 	HttpHooksError, InvalidSignalError, InvalidHeadersError, InvalidPayloadError, InvalidHookError,
 } from './errors.js';
@@ -30,3 +30,8 @@ export type {CallbackSelector} from './operations/callback-selection.js';
 export {InvalidSelectionError} from './operations/callback-selection.js';
 export type {ResendOptions, ResendResult, BulkProgress} from './operations/resend-callbacks.js';
 export type {CancelOptions, CancelResult} from './operations/cancel-callbacks.js';
+export type {
+	AttemptEvent, FailedEvent, HookDisabledEvent, SendErrorEvent, DeliveryEventMap, DeliveryEventName, DeliveryListener,
+} from './observability/delivery-events.js';
+export type {MetricsOptions} from './observability/delivery-metrics.js';
+export type {MetricsServer, MetricsServerOptions} from './observability/metrics-server.js';

@@ -53,6 +53,9 @@ export const ranges = {
 	templateMaxIterations: {min: 1, max: 1_000_000_000},
 	/** list-callbacks: rows per page. */
 	pageLimit: {min: 1, max: 100_000},
+	/** Metrics: how old the queue's figures may get, and the port of the metrics server (0: any free one). */
+	sampleIntervalMs: {min: 0, max: hour},
+	port: {min: 0, max: 65_535},
 } as const satisfies Record<string, IntegerRange>;
 
 /** An out-of-range or malformed number: the message names the option, the range and the value. */

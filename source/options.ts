@@ -5,7 +5,11 @@ import {checkInteger, ranges} from './numbers.js';
 import {defaultTemplateLimits, type TemplateLimits} from './payload/sandbox.js';
 import {resolveDeliverySettings, type DeliveryOptions, type DeliverySettings} from './delivery/delivery-settings.js';
 
-export type Logger = {warn(message: string): void};
+/** A warning's parts, for loggers that keep fields (JSON lines): its text without the prefix, the error, the ids. */
+export type LogDetails = {message: string; error?: string; hookId?: number; callbackIds?: number[]};
+
+/** Where the library's warnings go: the first argument is the whole line, the second its parts. */
+export type Logger = {warn(message: string, details?: LogDetails): void};
 
 export type HttpHooksOptions = {
 	/** Serializers a hook may name in serializerClass. */
@@ -22,8 +26,10 @@ export type HttpHooksOptions = {
 	reloadIntervalMs?: number;
 	/** SQLite only: how long a write waits for another process's lock, in ms; default 5000. */
 	sqliteBusyTimeoutMs?: number;
-	/** Where warnings go; default console.warn. */
+	/** Where warnings go (the sender's too); default console.warn. */
 	logger?: Logger;
+	/** Load `@opentelemetry/api` (when installed) to store trace context with callbacks and trace attempts; default true. */
+	tracing?: boolean;
 	/** How callbacks are sent: timeout, attempts, retry schedule, lease, concurrency… (see DeliveryOptions). */
 	delivery?: DeliveryOptions;
 	/** The largest payload (rendered template or serializer output), in bytes; default 1 MiB. */
@@ -36,7 +42,10 @@ export type HttpHooksOptions = {
 
 type TemplateLimitOptions = 'maxPayloadBytes' | 'templateTimeoutMs' | 'templateMaxIterations';
 
-export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery' | 'serializerModules' | TemplateLimitOptions>> & {serializerModules: SerializerModules | null; delivery: DeliverySettings; templateLimits: TemplateLimits; warn(message: string, error?: unknown): void};
+export type ResolvedOptions = Required<Omit<HttpHooksOptions, 'logger' | 'delivery' | 'serializerModules' | TemplateLimitOptions>> & {
+	serializerModules: SerializerModules | null; delivery: DeliverySettings; templateLimits: TemplateLimits;
+	warn(message: string, error?: unknown, fields?: Pick<LogDetails, 'hookId' | 'callbackIds'>): void;
+};
 
 function checkSerializerModules(value: SerializerModules | null | undefined): SerializerModules | null {
 	if (value === undefined || value === null) {
@@ -91,9 +100,14 @@ export function resolveOptions(options: HttpHooksOptions = {}): ResolvedOptions 
 		sqliteBusyTimeoutMs: checkInteger('sqliteBusyTimeoutMs', options.sqliteBusyTimeoutMs ?? 5000, ranges.sqliteBusyTimeoutMs),
 		delivery: resolveDeliverySettings(options.delivery),
 		templateLimits: resolveTemplateLimits(options),
-		warn(message, error) {
-			const reason = error instanceof Error ? `: ${error.message}` : '';
-			logger.warn(`[sequelize-http-hooks] ${message}${reason}`);
+		tracing: options.tracing ?? true,
+		warn(message, error, fields) {
+			const details: LogDetails = {message, ...fields};
+			if (error instanceof Error) {
+				details.error = error.message;
+			}
+
+			logger.warn(`[sequelize-http-hooks] ${message}${details.error === undefined ? '' : `: ${details.error}`}`, details);
 		},
 	};
 }

@@ -9,6 +9,7 @@ import {migrate} from './store/migrate.js';
 import {recordModels} from './store/model-catalog.js';
 import {defineModels} from './store/models.js';
 import {applySqliteBusyTimeout} from './store/sqlite-busy-timeout.js';
+import {loadTraceApi} from './observability/tracing.js';
 
 /**
  * Register the library on an app's Sequelize instance: apply migrations, record the app's
@@ -43,6 +44,10 @@ export async function connectHttpHooks(sequelize: Sequelize, options: HttpHooksO
 
 async function prepare(sequelize: Sequelize, resolved: ReturnType<typeof resolveOptions>) {
 	applySqliteBusyTimeout(sequelize, resolved.sqliteBusyTimeoutMs);
+	if (resolved.tracing) {
+		await loadTraceApi();
+	}
+
 	if (resolved.migrate) {
 		await migrate(sequelize);
 	}

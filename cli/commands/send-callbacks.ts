@@ -5,6 +5,8 @@ import {exitCodes, UsageError, type Command, type Io} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks, unwritableDatabase} from '../database.js';
 import {ranges} from '../../source/numbers.js';
 import {integerFlag, optionalIntegerFlag, rangeText} from '../flag-values.js';
+import {LogOutput, logFormatFlag} from '../log-output.js';
+import {startMetrics} from '../metrics-endpoint.js';
 
 /** The callback ids of `--callback 12 13`, `--callback 12 --callback 13` or `--callback 12,13`. */
 export function callbackIds(flag: unknown, input: string[]): number[] | undefined {
@@ -113,7 +115,7 @@ function isUnavailable(error: unknown): boolean {
 export const sendCallbacksCommand: Command = {
 	name: 'send-callbacks',
 	summary: 'Send due callbacks: concurrent, retried, signed; --watch keeps running',
-	usage: 'send-callbacks [--hook-id N] [--callback ID…] [--watch] [--concurrency N] [--limit N] [--json]',
+	usage: 'send-callbacks [--hook-id N] [--callback ID…] [--watch] [--concurrency N] [--limit N] [--metrics-port N] [--log-format json] [--json]',
 	help: [
 		'Claims the callbacks that are due, sends them (several at once), records every attempt and',
 		'schedules retries. Without --watch it sends what was due when it started, once each, and',
@@ -139,6 +141,15 @@ export const sendCallbacksCommand: Command = {
 		'With --watch it outlives the database: through an outage of any length it keeps its results,',
 		'tries again every 2 s at most, says so once on stderr, and resumes when the database is back.',
 		'',
+		'--metrics-port 9464 serves Prometheus metrics at /metrics and a health check at /healthz',
+		'(200, or 503 while the database does not answer) for as long as the run lasts: attempts by',
+		'hook and outcome, attempt durations, requests in flight, claims, the queue by status and the',
+		'lag of the oldest due callback (read from the database every 5 s at most), hooks disabled.',
+		'It listens on 127.0.0.1; --metrics-host 0.0.0.0 lets a Prometheus on another machine scrape.',
+		'',
+		'--log-format json writes warnings, failed attempts and callbacks that failed for good to',
+		'stderr as one JSON object per line: time, level, message, and the ids it is about.',
+		'',
 		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error`, or an id',
 		'does not exist or is cancelled, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
 	].join('\n'),
@@ -149,6 +160,7 @@ export const sendCallbacksCommand: Command = {
 		'hooks send-callbacks --callback 1041 1042',
 		'hooks send-callbacks --json',
 		'hooks send-callbacks --watch --block-private-networks --allow-network 10.20.0.0/16',
+		'hooks send-callbacks --watch --metrics-port 9464 --log-format json',
 	],
 	flags: {
 		...databaseFlag,
@@ -161,14 +173,26 @@ export const sendCallbacksCommand: Command = {
 		timeoutSeconds: {type: 'string', description: `Timeout of one request, ${rangeText(seconds(ranges.timeoutMs))} s (default 15)`},
 		blockPrivateNetworks: {type: 'boolean', default: false, description: 'Refuse to connect to loopback, private, link-local, CGNAT and cloud metadata addresses'},
 		allowNetwork: {type: 'string', isMultiple: true, description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
+		metricsPort: {type: 'string', description: `Serve Prometheus metrics (/metrics, /healthz) on this port, ${rangeText(ranges.port)} (0: any free port, printed)`},
+		metricsHost: {type: 'string', description: 'With --metrics-port: the address to listen on (default 127.0.0.1)'},
+		logFormat: {type: 'string', description: 'text (default) or json: one JSON object per line on stderr'},
 		json: {type: 'boolean', default: false, description: 'Print the summary as JSON'},
 	},
 	takesArguments: true,
 	async run(input, flags, io) {
 		const options = optionsFrom(input, flags);
-		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
+		const log = new LogOutput(io.stderr, logFormatFlag(flags['logFormat']));
+		const metricsPort = optionalIntegerFlag('--metrics-port', flags['metricsPort'], ranges.port);
+		if (flags['metricsHost'] !== undefined && metricsPort === undefined) {
+			throw new UsageError('--metrics-host goes with --metrics-port');
+		}
+
+		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined, {logger: log.logger});
+		const stopFollowing = log.followAttempts(httpHooks);
 		let summary: SendSummary;
+		let metrics: {close(): Promise<void>} | undefined;
 		try {
+			metrics = metricsPort === undefined ? undefined : await startMetrics(httpHooks, {port: metricsPort, host: flags['metricsHost'] as string | undefined}, log, io.interactive);
 			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
 		} catch (error) {
 			const unwritable = unwritableDatabase(error, flags['databaseUrl'] as string | undefined);
@@ -186,6 +210,8 @@ export const sendCallbacksCommand: Command = {
 				io.stdout.write('\r\u001B[K');
 			}
 
+			stopFollowing();
+			await metrics?.close();
 			await httpHooks.close();
 			await sequelize.close();
 		}

@@ -1,6 +1,6 @@
 import {callbackStats} from '../../source/operations/stats.js';
 import {ranges} from '../../source/numbers.js';
-import {exitCodes, type Command} from '../command.js';
+import {exitCodes, UsageError, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
 import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {duration, latency, percent} from '../format-stats.js';
@@ -10,25 +10,40 @@ import {safeJson} from '../safe-text.js';
 export const statsCommand: Command = {
 	name: 'stats',
 	summary: 'Per hook: callbacks by status, delivery lag, success rate and latency',
-	usage: 'stats [--hook-id N] [--window-minutes 60] [--json]',
+	usage: 'stats [--hook-id N] [--window-minutes 60] [--json | --prometheus]',
 	help: [
 		'For every hook: its callbacks by status; LAG, the age of the oldest callback that is due',
 		'and still waiting (how far behind delivery is); and over the last hour (--window-minutes)',
 		'the number of attempts, the share answered 2xx, and the p50 / p95 attempt latency.',
+		'',
+		'--prometheus prints the same figures once in the Prometheus text format (the metric names',
+		'of `send-callbacks --metrics-port`), for a node-exporter textfile collector or cron.',
 	].join('\n'),
-	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json', 'hooks stats --hook-id 3'],
+	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json', 'hooks stats --hook-id 3', 'hooks stats --prometheus > /var/lib/node_exporter/textfile/http_hooks.prom'],
 	flags: {
 		...databaseFlag,
 		hookId: {type: 'string', description: 'Only this hook'},
 		windowMinutes: {type: 'string', description: `Minutes of attempts to rate, ${rangeText(ranges.windowMinutes)} (default 60)`},
 		json: {type: 'boolean', default: false, description: 'Print the figures as JSON'},
+		prometheus: {type: 'boolean', default: false, description: 'Print the figures in the Prometheus text format'},
 	},
 	async run(_input, flags, io) {
+		if (flags['json'] && flags['prometheus']) {
+			throw new UsageError('Give either --json or --prometheus, not both');
+		}
+
 		const windowMinutes = optionalIntegerFlag('--window-minutes', flags['windowMinutes'], ranges.windowMinutes) ?? 60;
 		const hookId = optionalIntegerFlag('--hook-id', flags['hookId'], ranges.id);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
 			const stats = await callbackStats(httpHooks.models, {windowMinutes, hookId});
+			if (flags['prometheus']) {
+				const hooks = await httpHooks.models.Hook.findAll({attributes: ['id', 'name', 'enabled'], where: hookId === undefined ? {} : {id: hookId}, order: [['id', 'ASC']]});
+				const {statsAsPrometheus} = await import('../../source/observability/stats-metrics.js');
+				io.stdout.write(await statsAsPrometheus(stats, hooks.map(hook => ({id: hook.id, name: hook.name, enabled: hook.enabled})), windowMinutes));
+				return exitCodes.ok;
+			}
+
 			if (flags['json']) {
 				io.stdout.write(`${safeJson({windowMinutes, hooks: stats}, 2)}\n`);
 				return exitCodes.ok;

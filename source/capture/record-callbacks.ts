@@ -4,6 +4,7 @@ import {dialectTraits} from '../store/dialect-traits.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
+import {currentTraceparent} from '../observability/tracing.js';
 
 export const statusDetailsLimit = 512;
 
@@ -18,7 +19,7 @@ export function newWebhookId(): string {
 
 const columns = [
 	'hook_id', 'hook_name', 'model', 'object_id', 'event_type', 'webhook_id', 'target_url', 'http_method',
-	'content_type', 'headers', 'payload', 'status', 'status_details', 'attempts', 'next_attempt_at', 'created_at', 'updated_at', 'ordering_key',
+	'content_type', 'headers', 'payload', 'status', 'status_details', 'attempts', 'next_attempt_at', 'created_at', 'updated_at', 'ordering_key', 'traceparent',
 ] as const;
 
 const orderingKeyLimit = 255;
@@ -59,6 +60,8 @@ export type CallbackRow = {
 	statusDetails: string | null;
 	createdAt: Date;
 	orderingKey: string | null;
+	/** The app's trace active at capture (with OpenTelemetry), else null. */
+	traceparent: string | null;
 };
 
 /**
@@ -89,7 +92,7 @@ export async function callbackRow(hook: CompiledHook, firing: Firing, raise: boo
 		hookId: definition.id, hookName: definition.name, model: definition.model, objectId: objectIdOf(firing.instance),
 		eventType: firing.eventType, webhookId: newWebhookId(), targetUrl: definition.targetUrl, httpMethod: definition.httpMethod,
 		contentType: definition.contentType, headers: JSON.stringify(request.headers), payload: request.payload,
-		status, statusDetails: details, createdAt: now, orderingKey,
+		status, statusDetails: details, createdAt: now, orderingKey, traceparent: currentTraceparent(),
 	};
 }
 
@@ -132,7 +135,7 @@ function insertValues(rows: CallbackRow[], time: (date: Date) => string): unknow
 		values.push(
 			row.hookId, row.hookName, row.model, row.objectId, row.eventType, row.webhookId, row.targetUrl, row.httpMethod,
 			row.contentType, row.headers, row.payload, row.status, row.statusDetails, 0, row.status === 'waiting' ? created : null,
-			created, created, row.orderingKey,
+			created, created, row.orderingKey, row.traceparent,
 		);
 	}
 

@@ -3,7 +3,7 @@ import type {CallbackAttributes} from '../store/models.js';
 
 /** A claimed callback: what sending it takes (`attempts`: those made before this one). */
 export type ClaimedCallback = Pick<CallbackAttributes,
-	'id' | 'hookId' | 'webhookId' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payload' | 'attempts' | 'orderingKey'>;
+	'id' | 'hookId' | 'webhookId' | 'targetUrl' | 'httpMethod' | 'contentType' | 'headers' | 'payload' | 'attempts' | 'orderingKey' | 'traceparent'>;
 
 /** Who claims, and until when. `now` also decides which leases have run out. */
 export type Claimer = {worker: string; now: Date; leaseUntil: Date};
@@ -11,9 +11,10 @@ export type Claimer = {worker: string; now: Date; leaseUntil: Date};
 type Row = {
 	id: number | string; hook_id: number | null; webhook_id: string; target_url: string; http_method: string;
 	content_type: string | null; headers: string; payload: string | null; attempts: number | string; ordering_key: string | null;
+	traceparent?: string | null;
 };
 
-const returning = 'id, hook_id, webhook_id, target_url, http_method, content_type, headers, payload, attempts, ordering_key';
+const returning = 'id, hook_id, webhook_id, target_url, http_method, content_type, headers, payload, attempts, ordering_key, traceparent';
 const claimSet = 'status = \'sending\', lease_until = :leaseUntil, locked_by = :worker, updated_at = :now';
 
 // Callbacks nobody is working on any more: their sender's lease ran out (it died), or they were
@@ -129,5 +130,6 @@ function toClaimed(row: Row): ClaimedCallback {
 		payload: row.payload,
 		attempts: Number(row.attempts),
 		orderingKey: row.ordering_key,
+		traceparent: row.traceparent ?? null,
 	};
 }

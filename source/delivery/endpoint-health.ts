@@ -13,8 +13,8 @@ type Settings = {
 	outage: Outage;
 	/** True while a failed update is tried again without end (a watching run that is not stopping). */
 	persistent(): boolean;
-	/** A hook was disabled by this sender. */
-	onDisabled(hookId: number): void;
+	/** A hook is disabled (`now`: by this update; else it already was), with the reason. */
+	onDisabled(hookId: number, reason: string, now: boolean): void;
 };
 
 type Tally = {gone: boolean; success: boolean; trailing: number; last: string};
@@ -133,13 +133,10 @@ export class EndpointHealth {
 			// Bound, not inlined: the reason quotes what a receiver answered, which may hold anything.
 			`UPDATE http_hooks SET enabled = $1, disabled_reason = $2, disabled_at = $3, updated_at = $3
 			WHERE id = $4 AND enabled = $5`,
-			{bind: [false, reason, dialectTraits(this.settings.sequelize).time(now), hookId, true]},
+			// QueryTypes.UPDATE: the row count comes back on SQLite too (else a statement without it).
+			{bind: [false, reason, dialectTraits(this.settings.sequelize).time(now), hookId, true], type: QueryTypes.UPDATE},
 		);
-		if (affected(changed) > 0) {
-			this.settings.warn(`hook ${hookId} disabled: ${reason}; enable it again to resume its waiting callbacks`);
-		}
-
-		this.settings.onDisabled(hookId);
+		this.settings.onDisabled(hookId, reason, affected(changed) > 0);
 	}
 }
 

@@ -22,6 +22,7 @@ import {scheduleFor} from './retry-schedule.js';
 import {checkSendOptions, type SendOptions, type SendSummary} from './send-options.js';
 import {wakeUp, type WakeUp} from './wake-up.js';
 import {noTurns, WriteTurns} from './write-turns.js';
+import {DeliveryObserver} from '../observability/delivery-observer.js';
 
 export type {SendOptions, SendProgress, SendSummary} from './send-options.js';
 
@@ -86,7 +87,8 @@ class SendRun {
 	/** Wakes a claim that waits for this run's own results to be written. */
 	#resultsWritten = signal();
 
-	constructor(private readonly sequelize: Sequelize, base: DeliverySettings, private readonly options: SendOptions, private readonly logger: Logger) {
+	// The logger also tells the run's events, metrics and traces.
+	constructor(private readonly sequelize: Sequelize, base: DeliverySettings, private readonly options: SendOptions, private readonly logger: DeliveryObserver) {
 		const {callbackIds} = checkSendOptions(options);
 		this.#settings = resolveDeliverySettings({...options.delivery, ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency})}, base);
 		this.#client = new HttpClient({
@@ -107,7 +109,10 @@ class SendRun {
 		this.#health = new EndpointHealth({
 			sequelize, disableAfterFailures: this.#settings.disableAfterFailures, turns: this.#turns, warn: logger.warn,
 			outage: this.#outage, persistent: () => this.#persistent,
-			onDisabled: hookId => this.#disabledHooks.add(hookId),
+			onDisabled: (hookId, reason, now) => {
+				this.#disabledHooks.add(hookId);
+				logger.disabled(hookId, reason, now);
+			},
 		});
 		this.#cancels = new CancelWatch(sequelize, () => this.#queue.ids(), async ids => this.#dropCancelled(ids));
 		this.#results = new ResultWriter({
@@ -212,7 +217,7 @@ class SendRun {
 				throw key;
 			}
 
-			return await this.#client.send(this.#requests.build(callback, key));
+			return await this.logger.send(callback, this.#requests.build(callback, key), async request => this.#client.send(request));
 		} catch (error) {
 			return {startedAt: new Date(), durationMs: 0, statusCode: null, error: (error as Error).message, responseBody: null, final: error instanceof UnsendableRequestError};
 		}
@@ -345,6 +350,7 @@ class SendRun {
 		// database was away comes back to this run: the lease is renewed, it is not sent again.
 		const claimed = all.filter(callback => !this.#held.has(callback.id));
 		this.#summary.claimed += claimed.length;
+		this.logger.claimed(claimed.length);
 		for (const callback of claimed) {
 			this.#held.set(callback.id, callback.orderingKey ?? null);
 		}
@@ -378,6 +384,7 @@ class SendRun {
 
 	#written(batch: Finished[], applied: Set<number>): void {
 		this.#health.record(batch);
+		this.logger.written(batch, applied);
 		let lost = 0;
 		for (const {id, outcome} of batch) {
 			this.#held.delete(id);
@@ -452,6 +459,6 @@ class SendRun {
  * Send due callbacks (see SendOptions) and return what happened. Without `watch` it drains
  * what was due when it started, one attempt per callback at most, and returns.
  */
-export async function sendCallbacks(sequelize: Sequelize, settings: DeliverySettings, options: SendOptions, logger: Logger): Promise<SendSummary> {
-	return new SendRun(sequelize, settings, options, logger).run();
+export async function sendCallbacks(sequelize: Sequelize, settings: DeliverySettings, options: SendOptions, logger: Logger | DeliveryObserver): Promise<SendSummary> {
+	return new SendRun(sequelize, settings, options, logger instanceof DeliveryObserver ? logger : new DeliveryObserver({warn: logger.warn})).run();
 }

@@ -10,6 +10,7 @@ import * as longObjectIds from './migrations/0007-long-object-ids.js';
 import * as hookRevisions from './migrations/0008-hook-revisions.js';
 import * as hookConditions from './migrations/0009-hook-conditions.js';
 import * as hookLimits from './migrations/0010-hook-limits.js';
+import * as traceContext from './migrations/0012-trace-context.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
@@ -23,6 +24,7 @@ const migrations = [
 	{name: '0008-hook-revisions', module: hookRevisions},
 	{name: '0009-hook-conditions', module: hookConditions},
 	{name: '0010-hook-limits', module: hookLimits},
+	{name: '0012-trace-context', module: traceContext},
 ];
 
 // Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.

@@ -61,6 +61,8 @@ export type CallbackAttributes = {
 	nextAttemptAt: Date | null;
 	leaseUntil: Date | null;
 	lockedBy: string | null;
+	/** The W3C trace context active when the callback was captured (with OpenTelemetry), else null. */
+	traceparent?: string | null;
 	createdAt: Date;
 	updatedAt: Date;
 };
@@ -200,6 +202,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		nextAttemptAt: {type: DataTypes.DATE, allowNull: true},
 		leaseUntil: {type: DataTypes.DATE, allowNull: true},
 		lockedBy: {type: DataTypes.STRING, allowNull: true},
+		traceparent: {type: DataTypes.STRING(64), allowNull: true},
 	}, {...common, tableName: 'http_callbacks'}) as HttpHooksModels['Callback'];
 
 	const Attempt = sequelize.define('HttpCallbackAttempt', {
