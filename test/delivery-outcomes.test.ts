@@ -217,7 +217,7 @@ dialectTest('results are written in batches, not one UPDATE per callback', async
 		t.like(await setup.httpHooks.sendCallbacks({concurrency: 10}), {claimed: 60, sent: 60});
 		(database.sequelize as unknown as {options: {logging: unknown}}).options.logging = false;
 
-		const writes = statements.filter(sql => /UPDATE http_callbacks\b/.test(sql) && /status = v\.status/.test(sql));
+		const writes = statements.filter(sql => /UPDATE http_callbacks\b/.test(sql) && /\bv\.status\b/.test(sql));
 		const inserts = statements.filter(sql => /INSERT INTO http_callback_attempts/.test(sql));
 		// Results are written as they finish, with those that finished during the previous write.
 		t.true(writes.length >= 1 && writes.length < names.length, `${writes.length} result statements for 60 callbacks`);

@@ -109,6 +109,8 @@ test('the status filter cycles, and answers to an old filter are dropped', t => 
 	state = run(callbacksReducer, state, {type: 'cycleStatus'}, {type: 'cycleStatus'}, {type: 'cycleStatus'});
 	t.is(state.filter.status, 'error');
 	state = callbacksReducer(state, {type: 'cycleStatus'});
+	t.is(state.filter.status, 'cancelled');
+	state = callbacksReducer(state, {type: 'cycleStatus'});
 	t.is(state.filter.status, undefined);
 });
 
