@@ -53,7 +53,7 @@ const servers: Array<[string, string | undefined]> = [
 	['PostgreSQL', process.env['HTTP_HOOKS_TEST_PG']],
 ];
 
-type Mode = 'plain' | 'template' | 'default payload' | 'other model' | 'template, condition holds' | 'template, condition false';
+type Mode = 'plain' | 'template' | 'default payload' | 'other model' | 'template, condition holds' | 'template, condition false' | 'template, traced';
 
 // The condition variants: the template hook with a condition that holds (evaluated, then the
 // callback written) or does not (evaluated, nothing written).
@@ -76,7 +76,7 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 	if (mode !== 'plain') {
 		const httpHooks = await registerHttpHooks(sequelize);
 		const hook: HookInput = {name: 'bench', model: mode === 'other model' ? 'Other' : 'Item', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/x', contentType: 'application/json'};
-		await httpHooks.createHook(mode === 'template' || conditions[mode] ? {...hook, payloadTemplate: template, condition: conditions[mode] ?? null} : hook);
+		await httpHooks.createHook(mode === 'template' || mode === 'template, traced' || conditions[mode] ? {...hook, payloadTemplate: template, condition: conditions[mode] ?? null} : hook);
 		close = async () => {
 			await httpHooks.close();
 			await drop();
@@ -88,6 +88,21 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 	return {
 		mode,
 		async write(count) {
+			if (mode === 'template, traced') {
+				// The app's request is traced: its writes happen inside an active span, whose context
+				// each callback stores (the other variants run with the package loaded and no active span).
+				const tracer = (await tracing()).trace.getTracer('bench');
+				await tracer.startActiveSpan('request', async span => {
+					await sequelize.transaction(async transaction => {
+						for (let index = 0; index < count; index++) {
+							await create(transaction);
+						}
+					});
+					span.end();
+				});
+				return;
+			}
+
 			if (shape === 'one transaction') {
 				await sequelize.transaction(async transaction => {
 					for (let index = 0; index < count; index++) {
@@ -103,6 +118,21 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 		},
 		close,
 	};
+}
+
+let tracingApi: Promise<typeof import('@opentelemetry/api')> | undefined;
+/** An app's tracing: a provider whose spans go to an exporter that drops them. */
+async function tracing(): Promise<typeof import('@opentelemetry/api')> {
+	tracingApi ??= (async () => {
+		const api = await import('@opentelemetry/api');
+		const {BasicTracerProvider, SimpleSpanProcessor} = await import('@opentelemetry/sdk-trace-base');
+		const {AsyncLocalStorageContextManager} = await import('@opentelemetry/context-async-hooks');
+		const dropping = {export: (_spans: unknown, done: (result: {code: number}) => void) => done({code: 0}), shutdown: async () => undefined};
+		api.trace.setGlobalTracerProvider(new BasicTracerProvider({spanProcessors: [new SimpleSpanProcessor(dropping)]}));
+		api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+		return api;
+	})();
+	return tracingApi;
 }
 
 function median(values: number[]): number {
@@ -160,7 +190,7 @@ export async function run(): Promise<void> {
 	const rows: Row[] = [];
 	try {
 		for (const target of targets) {
-			rows.push(...await measure(target, 'one transaction', ['template', 'default payload', 'other model', 'template, condition holds', 'template, condition false'], {
+			rows.push(...await measure(target, 'one transaction', ['template', 'default payload', 'other model', 'template, condition holds', 'template, condition false', 'template, traced'], {
 				template: 1.3, 'default payload': 1.25, 'other model': 1.03, 'template, condition holds': 1.35,
 			}));
 			if (target.dialect === 'SQLite') {
