@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {DataTypes, Sequelize, type Model, type ModelStatic} from 'sequelize';
 import {registerHttpHooks, type HookInput} from '../source/index.js';
+import {appTracing} from './app-tracing.js';
 
 const batch = Number(process.env['BENCH_CAPTURE_BATCH'] ?? 2000);
 const single = Number(process.env['BENCH_CAPTURE_SINGLE'] ?? 500);
@@ -91,7 +92,7 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 			if (mode === 'template, traced') {
 				// The app's request is traced: its writes happen inside an active span, whose context
 				// each callback stores (the other variants run with the package loaded and no active span).
-				const tracer = (await tracing()).trace.getTracer('bench');
+				const tracer = (await appTracing()).trace.getTracer('bench');
 				await tracer.startActiveSpan('request', async span => {
 					await sequelize.transaction(async transaction => {
 						for (let index = 0; index < count; index++) {
@@ -118,21 +119,6 @@ async function variant(target: Target, mode: Mode, shape: Shape): Promise<Varian
 		},
 		close,
 	};
-}
-
-let tracingApi: Promise<typeof import('@opentelemetry/api')> | undefined;
-/** An app's tracing: a provider whose spans go to an exporter that drops them. */
-async function tracing(): Promise<typeof import('@opentelemetry/api')> {
-	tracingApi ??= (async () => {
-		const api = await import('@opentelemetry/api');
-		const {BasicTracerProvider, SimpleSpanProcessor} = await import('@opentelemetry/sdk-trace-base');
-		const {AsyncLocalStorageContextManager} = await import('@opentelemetry/context-async-hooks');
-		const dropping = {export: (_spans: unknown, done: (result: {code: number}) => void) => done({code: 0}), shutdown: async () => undefined};
-		api.trace.setGlobalTracerProvider(new BasicTracerProvider({spanProcessors: [new SimpleSpanProcessor(dropping)]}));
-		api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-		return api;
-	})();
-	return tracingApi;
 }
 
 function median(values: number[]): number {

@@ -14,6 +14,7 @@ import fetch from 'node-fetch';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks, type HttpHooks} from '../source/index.js';
 import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
+import {appTracing} from './app-tracing.js';
 import {buildInto, measureNode} from './child-process.js';
 import {run as runDeliveryControl} from './delivery-control.js';
 
@@ -281,16 +282,6 @@ async function peakMemory(): Promise<void> {
 type Observed = 'all off' | 'events on' | 'metrics on' | 'tracing on';
 const observedVariants: Observed[] = ['all off', 'events on', 'metrics on', 'tracing on'];
 
-/** The app's tracing as an app sets it up: a provider whose spans go to an exporter that drops them. */
-async function startTracing(): Promise<void> {
-	const api = await import('@opentelemetry/api');
-	const {BasicTracerProvider, SimpleSpanProcessor} = await import('@opentelemetry/sdk-trace-base');
-	const {AsyncLocalStorageContextManager} = await import('@opentelemetry/context-async-hooks');
-	const dropping = {export: (_spans: unknown, done: (result: {code: number}) => void) => done({code: 0}), shutdown: async () => undefined};
-	api.trace.setGlobalTracerProvider(new BasicTracerProvider({spanProcessors: [new SimpleSpanProcessor(dropping)]}));
-	api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-}
-
 async function observedRate(database: TestDatabase, url: string, variant: Observed): Promise<number> {
 	const httpHooks = await connectHttpHooks(database.sequelize, {tracing: variant === 'tracing on'});
 	if (variant === 'events on') {
@@ -321,7 +312,7 @@ async function observedRate(database: TestDatabase, url: string, variant: Observ
 }
 
 async function observability(): Promise<void> {
-	await startTracing();
+	await appTracing();
 	const receiver = await startReceiver(0);
 	const databases = new Map<Dialect, TestDatabase>();
 	try {
