@@ -1,6 +1,7 @@
 import {createHash, randomUUID} from 'node:crypto';
 import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import {dialectTraits} from '../store/dialect-traits.js';
+import {runDirect} from '../store/direct-statement.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
@@ -124,7 +125,9 @@ export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[],
 	const {time, rowsPerInsert} = dialectTraits(sequelize);
 	for (let start = 0; start < rows.length; start += rowsPerInsert) {
 		const chunk = rows.slice(start, start + rowsPerInsert);
-		await sequelize.query(insertStatement(chunk.length), {bind: insertValues(chunk, time), transaction: transaction ?? undefined, type: QueryTypes.INSERT});
+		const sql = insertStatement(chunk.length);
+		const values = insertValues(chunk, time);
+		await runDirect(sequelize, sql, values, transaction, async () => sequelize.query(sql, {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT}));
 	}
 }
 
