@@ -114,10 +114,16 @@ dialectTest('ensureHook from many handles at once (each its own connection) leav
 	const httpHooks = await appOn(database);
 	const others = await Promise.all(Array.from({length: 4}, async () => connectHttpHooks(database.open(), {migrate: false})));
 	try {
-		const results = await Promise.all([httpHooks, ...others].map(async handle => handle.ensureHook({...declared, maxInFlight: 3})));
-		t.deepEqual(results.map(result => result.outcome).sort(), ['created', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
-		t.is(new Set(results.map(result => result.hook.id)).size, 1);
-		t.is((await httpHooks.listHooks()).length, 1);
+		// Ten names, each ensured by all five handles at once: many chances for two to interleave.
+		const names = Array.from({length: 10}, (_, index) => `pets ${index}`);
+		const results = await Promise.all(names.flatMap(name => [httpHooks, ...others].map(async handle => handle.ensureHook({...declared, name, maxInFlight: 3}))));
+		for (const name of names) {
+			const mine = results.filter(result => result.hook.name === name);
+			t.deepEqual(mine.map(result => result.outcome).sort(), ['created', 'unchanged', 'unchanged', 'unchanged', 'unchanged'], name);
+			t.is(new Set(mine.map(result => result.hook.id)).size, 1);
+		}
+
+		t.is((await httpHooks.listHooks()).length, names.length);
 	} finally {
 		await Promise.all(others.map(async handle => handle.close()));
 		await httpHooks.close();
