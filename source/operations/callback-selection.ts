@@ -2,7 +2,7 @@ import {QueryTypes, type Sequelize} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
 import {checkId, checkInteger, ranges} from '../numbers.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
-import {callbackStatuses} from './browse-callbacks.js';
+import {callbackStatuses} from './callback-statuses.js';
 import {parseTimeSelector} from './time-selector.js';
 
 /** Which callbacks `resendCallbacks` and `cancelCallbacks` act on; every given part must match. */
