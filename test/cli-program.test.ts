@@ -7,6 +7,7 @@ import {commands} from '../cli/commands/index.js';
 import {connectHttpHooks} from '../source/index.js';
 import {builtPrograms} from './helpers/built-program.js';
 import {createTestDatabase} from './helpers/database.js';
+import {appWithHook} from './helpers/delivery.js';
 import {dialectTest} from './helpers/dialect-test.js';
 import {daysAgo, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
 
@@ -256,8 +257,7 @@ test('hooks --version, -v and version print the package version, from source and
 });
 
 dialectTest('--hook-id of a hook that does not exist is exit 1 naming it, in every command that takes it', async (t, database) => {
-	const httpHooks = await connectHttpHooks(database.sequelize);
-	await httpHooks.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	const {hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/owners'});
 	const taking = (await Promise.all(commands.map(async entry => entry.load()))).filter(command => 'hookId' in command.flags);
 	t.deepEqual(taking.map(command => command.name).sort(), ['cancel', 'list-callbacks', 'preview', 'resend', 'send-callbacks', 'stats']);
 	const extra: Record<string, string[]> = {preview: ['--record', '1']};
@@ -270,7 +270,7 @@ dialectTest('--hook-id of a hook that does not exist is exit 1 naming it, in eve
 	}
 
 	// The hook that exists is fine: nothing to send, nothing listed.
-	const existing = await runHooks(['send-callbacks', '--hook-id', '1', '--database-url', database.url]);
+	const existing = await runHooks(['send-callbacks', '--hook-id', String(hookId), '--database-url', database.url]);
 	t.is(existing.code, 0, existing.stderr);
 	t.regex(existing.stdout, /^Nothing to send/);
 });

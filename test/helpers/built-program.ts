@@ -125,3 +125,10 @@ export async function builtPrograms(): Promise<BuiltPrograms> {
 	built ??= build();
 	return built;
 }
+
+// `tsx test/helpers/built-program.ts` builds before the tests start (`npm test` does), so that
+// no test waits for the build; run alone, a test builds on demand.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	const {directory} = await builtPrograms();
+	process.stdout.write(`The programs as built from these sources: ${path.relative(repoRoot, directory)}\n`);
+}
