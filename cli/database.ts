@@ -75,7 +75,8 @@ export async function openHttpHooks(databaseUrl: string | undefined, options: Om
  */
 export async function checkHookFlag(httpHooks: HttpHooks, hookId: number | undefined): Promise<void> {
 	if (hookId !== undefined) {
-		await httpHooks.getHook(hookId);
+		const {checkHookExists} = await import('../source/operations/callback-selection.js');
+		await checkHookExists(httpHooks.models, {hookId});
 	}
 }
 

@@ -139,7 +139,7 @@ export function selectionWhere(selection: Selection): {sql: string; replacements
 }
 
 /** A hook the selection names must exist: else an HttpHooksError naming the id. */
-export async function checkHookExists(models: HttpHooksModels, selection: Selection): Promise<void> {
+export async function checkHookExists(models: HttpHooksModels, selection: Pick<Selection, 'hookId'>): Promise<void> {
 	if (selection.hookId !== undefined && await models.Hook.count({where: {id: selection.hookId}}) === 0) {
 		throw new HttpHooksError(`No hook with id ${quote(selection.hookId)}`);
 	}
