@@ -265,7 +265,7 @@ dialectTest('--hook-id of a hook that does not exist is exit 1 naming it, in eve
 	for (const [index, result] of results.entries()) {
 		const {name} = taking[index]!;
 		t.is(result.code, 1, `${name}: ${result.stderr}`);
-		t.is(result.stderr, 'HttpHooksError: No hook with id 99\n', name);
+		t.is(result.stderr, 'HttpHooksError: No hook with id "99"\n', name);
 		t.is(result.stdout, '', name);
 	}
 
