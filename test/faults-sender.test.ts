@@ -205,9 +205,10 @@ postgresTest('without --watch, a lost database ends the run with exit code 3 and
 test('sqlite: a --watch sender lives through another connection holding the write lock (BEGIN EXCLUSIVE) for 7 s', async t => {
 	const database = await createTestDatabase('sqlite');
 	const receiver = await startReceiver(() => ({status: 200, delayMs: 20}));
+	// Migrated first: a sender started on a database without the tables exits at once.
+	const httpHooks = await connect(database);
 	const sender = await startSender(['--database-url', database.url, '--watch', '--concurrency', String(concurrency)]);
 	try {
-		const httpHooks = await connect(database);
 		await insertCallbacks(httpHooks.models, 100, {targetUrl: receiver.url, nextAttemptAt: new Date()});
 		await receiver.waitFor(10, 60_000);
 		const locker = database.open();
