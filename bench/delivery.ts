@@ -1,7 +1,9 @@
 // Send throughput end to end (claim, send, record) on SQLite and PostgreSQL, next to a bare
 // node-fetch loop and a bare node:http loop with the same concurrency against the same keep-alive
 // receiver, which runs in a process of its own; then a receiver that takes 50 ms per request;
-// then the peak RSS of the built `hooks send-callbacks` going through 200,000 waiting callbacks;
+// then the built `hooks send-callbacks` as users run it (process start included) against a bare
+// node-fetch program, and the start-up of `hooks --help`; then the peak RSS of the built
+// `hooks send-callbacks` going through 200,000 waiting callbacks;
 // then what delivery events, metrics and tracing cost the sender, each against all of them off.
 // Variants run interleaved in rounds; the median round is reported. Nothing is asserted.
 import {fork, type ChildProcess} from 'node:child_process';
@@ -277,6 +279,97 @@ async function peakMemory(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The program as users run it: `hooks send-callbacks`, built to JavaScript, a process of its own
+// with its start-up included, against a bare node-fetch loop that is a process of its own too.
+
+const programCount = Number(process.env['BENCH_DELIVERY_PROGRAM_COUNT'] ?? 20_000);
+const programRounds = Number(process.env['BENCH_DELIVERY_PROGRAM_ROUNDS'] ?? 3);
+const startRuns = 9;
+
+/** A bare node-fetch loop as a program: `node bare-fetch.mjs URL COUNT WIDTH BODY`. */
+function writeBareFetch(directory: string): string {
+	const file = path.join(directory, 'bare-fetch.mjs');
+	writeFileSync(file, `
+		import http from 'node:http';
+		import fetch from 'node-fetch';
+		const [target, count, width, body] = process.argv.slice(2);
+		const agent = new http.Agent({keepAlive: true, maxSockets: Number(width)});
+		let left = Number(count);
+		await Promise.all(Array.from({length: Number(width)}, async () => {
+			while (left-- > 0) {
+				const response = await fetch(target, {method: 'POST', headers: ${JSON.stringify(headers)}, body: Buffer.from(body), agent, redirect: 'manual'});
+				await response.text();
+			}
+		}));
+		agent.destroy();
+	`);
+	return file;
+}
+
+/** Median wall time of `node <args>` over a few runs, in ms. */
+async function startTime(args: string[]): Promise<number> {
+	const times: number[] = [];
+	for (let run = 0; run < startRuns; run++) {
+		times.push((await measured(args)).seconds * 1000);
+	}
+
+	return median(times);
+}
+
+async function program(): Promise<void> {
+	const directory = build();
+	const bare = writeBareFetch(directory);
+	const hooks = path.join(directory, 'cli', 'hooks.js');
+	const receiver = await startReceiver(0);
+	const databases = new Map<Dialect, TestDatabase>();
+	try {
+		for (const dialect of dialects()) {
+			const database = await createTestDatabase(dialect);
+			await connectHttpHooks(database.sequelize);
+			databases.set(dialect, database);
+		}
+
+		const nothing = await startTime(['-e', '']);
+		const help = await startTime([hooks, '--help']);
+		const version = await startTime([hooks, '-v']);
+		console.log(`\nStart-up of the built \`hooks\` (median of ${startRuns} runs, wall time): \`--help\` ${help.toFixed(0)} ms, \`-v\` ${version.toFixed(0)} ms; \`node -e ''\` ${nothing.toFixed(0)} ms.`);
+		console.log(`\n\`hooks send-callbacks --concurrency ${concurrency}\` (built, process start included) sending ${programCount} waiting callbacks, against a bare`);
+		console.log(`node-fetch loop of ${programCount} requests at the same concurrency (also a process of its own), same receiver; ${programRounds} rounds, interleaved:\n`);
+		const seconds = new Map<string, number[]>();
+		const note = (name: string, value: number) => seconds.set(name, [...seconds.get(name) ?? [], value]);
+		for (let round = 0; round < programRounds; round++) {
+			note('bare node-fetch loop', (await measured([bare, receiver.url, String(programCount), String(concurrency), payload])).seconds);
+			for (const [dialect, database] of databases) {
+				// Every round starts from the same table: only the callbacks to send.
+				await database.sequelize.query('DELETE FROM http_callback_attempts');
+				await database.sequelize.query('DELETE FROM http_callbacks');
+				await insertCallbacks(database.sequelize, receiver.url, programCount);
+				const run = await measured([hooks, 'send-callbacks', '--database-url', database.url, '--concurrency', String(concurrency), '--json']);
+				const summary = JSON.parse(run.stdout) as {sent: number};
+				if (summary.sent !== programCount) {
+					throw new Error(`hooks send-callbacks sent ${summary.sent} of ${programCount}`);
+				}
+
+				note(`hooks send-callbacks, ${dialect}`, run.seconds);
+			}
+		}
+
+		const base = seconds.get('bare node-fetch loop')!;
+		for (const [name, values] of seconds) {
+			const ratio = median(values.map((value, round) => base[round]! / value));
+			console.log(`${label(name)} ${format(programCount / median(values))} per second  ${ratio.toFixed(2)} × bare node-fetch   rounds: ${values.map(value => `${value.toFixed(1)} s`).join(', ')}`);
+		}
+	} finally {
+		for (const database of databases.values()) {
+			await database.close();
+		}
+
+		receiver.child.kill();
+		rmSync(directory, {recursive: true, force: true});
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
 // What observability costs the sender: events, metrics and tracing on, each against all off.
 
 type Observed = 'all off' | 'events on' | 'metrics on' | 'tracing on';
@@ -348,12 +441,16 @@ async function observability(): Promise<void> {
 	}
 }
 
-// BENCH_DELIVERY_PARTS=throughput,slow,memory,observability,rate-limit,fairness (the default: all) runs some of them.
-const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,slow,memory,observability,rate-limit,fairness').split(',').map(part => part.trim()));
+// BENCH_DELIVERY_PARTS=throughput,program,slow,memory,observability,rate-limit,fairness (the default: all) runs some of them.
+const parts = new Set((process.env['BENCH_DELIVERY_PARTS'] ?? 'throughput,program,slow,memory,observability,rate-limit,fairness').split(',').map(part => part.trim()));
 
 export async function run(): Promise<void> {
 	if (parts.has('throughput')) {
 		await throughput();
+	}
+
+	if (parts.has('program')) {
+		await program();
 	}
 
 	if (parts.has('slow')) {

@@ -22,15 +22,16 @@ export type Io = {
 export type FlagSpec = {
 	type: 'string' | 'boolean' | 'number';
 	description: string;
+	/** What help shows after a flag that takes a value: `--hook-id N`. */
+	placeholder?: string;
 	default?: string | boolean | number;
 	isMultiple?: boolean;
 	shortFlag?: string;
 };
 
-/** One subcommand of `hooks`: its help text, flags, and what it does. */
+/** One subcommand of `hooks`: its help text, flags, and what it does (its summary: commands/index.ts). */
 export type Command = {
 	name: string;
-	summary: string;
 	/** The usage line after `hooks `, e.g. `delete-old-callbacks DAYS [--dry-run]`. */
 	usage: string;
 	/** Help body: what the flags mean, exit codes. */
@@ -40,6 +41,17 @@ export type Command = {
 	/** True when the command reads positional arguments; for any other, one is a usage error. */
 	takesArguments?: boolean;
 	run(input: string[], flags: Record<string, unknown>, io: Io): Promise<number>;
+};
+
+/**
+ * A command as `hooks --help` lists it. Its module (and what that imports) is loaded only when
+ * the command runs or shows its own help: listing the commands loads no database code.
+ */
+export type CommandEntry = {
+	name: string;
+	/** One line for `hooks --help`. */
+	summary: string;
+	load(): Promise<Command>;
 };
 
 /** A usage mistake: printed to stderr as is, exit 2. */

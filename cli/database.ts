@@ -1,15 +1,17 @@
 import {existsSync, statSync} from 'node:fs';
 import type {Sequelize} from 'sequelize';
 import type {FlagSpec} from './command.js';
-import {connectHttpHooks, type HttpHooks, type HttpHooksOptions} from '../source/index.js';
-import {pendingMigrations} from '../source/store/migrate.js';
-import {databaseUrlFrom, openDatabase, redact, sqliteFile} from '../source/store/open-database.js';
+import type {HttpHooks, HttpHooksOptions} from '../source/index.js';
+import {databaseUrlFrom, redact, sqliteFile} from '../source/store/database-url.js';
+
+// The library (and with it Sequelize and the drivers) is imported when a command connects, not
+// when this module loads: `hooks --help` and a command's --help never pay for it.
 
 /** The database cannot be used: one clear line, exit 3. */
 export class DatabaseUnavailableError extends Error {}
 
 export const databaseFlag: Record<string, FlagSpec> = {
-	databaseUrl: {type: 'string', description: 'Database URL (else DATABASE_URL, else ./http-hooks.sqlite)'},
+	databaseUrl: {type: 'string', placeholder: 'URL', description: 'Database URL (else DATABASE_URL, else ./http-hooks.sqlite)'},
 };
 
 /**
@@ -24,6 +26,7 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
 		throw new DatabaseUnavailableError(`The database path ${file} is a directory, not a SQLite file: give the file's path with --database-url`);
 	}
 
+	const {openDatabase} = await import('../source/store/open-database.js');
 	let sequelize: Sequelize;
 	try {
 		sequelize = openDatabase(url);
@@ -53,6 +56,7 @@ export async function openHttpHooks(databaseUrl: string | undefined, options: Om
 
 	const {sequelize, url} = await openConnection(databaseUrl);
 	try {
+		const [{connectHttpHooks}, {pendingMigrations}] = await Promise.all([import('../source/index.js'), import('../source/store/migrate.js')]);
 		const pending = await pendingMigrations(sequelize);
 		if (pending.length > 0) {
 			throw new DatabaseUnavailableError(`The database ${redact(url)} lacks the library's tables (pending migrations: ${pending.join(', ')}); run \`hooks migrate\` first`);
@@ -62,6 +66,17 @@ export async function openHttpHooks(databaseUrl: string | undefined, options: Om
 	} catch (error) {
 		await sequelize.close().catch(() => undefined);
 		throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(`Cannot use the database ${redact(url)}: ${withoutUrl(describe(error), url)}`);
+	}
+}
+
+/**
+ * `--hook-id N` names a hook that must exist: else an HttpHooksError naming it (exit 1), as
+ * `--callback 99` names a callback that does not.
+ */
+export async function checkHookFlag(httpHooks: HttpHooks, hookId: number | undefined): Promise<void> {
+	if (hookId !== undefined) {
+		const {checkHookExists} = await import('../source/operations/callback-selection.js');
+		await checkHookExists(httpHooks.models, {hookId});
 	}
 }
 

@@ -4,10 +4,16 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import meow from 'meow';
 import {HttpHooksError} from '../source/errors.js';
+import {closestName} from './closest-name.js';
 import {exitCodes, UsageError, type Command, type Io} from './command.js';
 import {commands} from './commands/index.js';
 import {DatabaseUnavailableError, unwritableDatabase} from './database.js';
+import {flagSynopsis, unknownFlag} from './flag-names.js';
 import {safeText} from './safe-text.js';
+
+// Nothing here imports the library's database code (Sequelize, the drivers): `hooks --help`,
+// `hooks -v`, a command's --help and an unknown flag start fast. A command's module is loaded when
+// it runs (commands/index.ts), and it imports what needs the database when it connects.
 
 function globalHelp(): string {
 	const width = Math.max(...commands.map(command => command.name.length));
@@ -28,10 +34,7 @@ function globalHelp(): string {
 }
 
 function commandHelp(command: Command): string {
-	const flags = Object.entries(command.flags).map(([name, flag]) => {
-		const kebab = name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
-		return `  --${kebab.padEnd(20)} ${flag.description}`;
-	});
+	const flags = Object.entries(command.flags).map(([name, flag]) => `  ${flagSynopsis(name, flag.type === 'boolean' ? undefined : flag.placeholder ?? 'VALUE').padEnd(22)} ${flag.description}`);
 	return [
 		`Usage: hooks ${command.usage}`,
 		'',
@@ -39,7 +42,7 @@ function commandHelp(command: Command): string {
 		'',
 		'Flags:',
 		...flags,
-		`  --${'help'.padEnd(20)} Show this help`,
+		`  ${'--help'.padEnd(22)} Show this help`,
 		'',
 		'Examples:',
 		...command.examples.map(example => `  $ ${example}`),
@@ -86,14 +89,21 @@ async function main(): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	const command = commands.find(candidate => candidate.name === name);
-	if (!command) {
-		usageError(`Unknown command ${JSON.stringify(name)}.\n\n${globalHelp()}`);
+	const entry = commands.find(candidate => candidate.name === name);
+	if (!entry) {
+		const closest = closestName(name, commands.map(candidate => candidate.name));
+		usageError(`Unknown command ${JSON.stringify(name)}${closest ? `: did you mean \`hooks ${closest}\`?` : '.'}\n\n${globalHelp()}`);
 	}
 
+	const command = await entry.load();
 	if (rest.includes('--help') || rest.includes('-h')) {
 		process.stdout.write(`${commandHelp(command)}\n`);
 		return exitCodes.ok;
+	}
+
+	const unknown = unknownFlag(rest, command);
+	if (unknown) {
+		usageError(`Unknown flag ${unknown.typed}${unknown.suggestion ? `: did you mean ${unknown.suggestion}?` : ''}\nRun \`hooks ${command.name} --help\` for the flags.`);
 	}
 
 	let cli;

@@ -1,5 +1,5 @@
 import {ranges} from '../source/numbers.js';
-import {checkSelection, InvalidSelectionError, type CallbackSelector, type SelectionRules, type SelectorNames} from '../source/operations/callback-selection.js';
+import type {CallbackSelector, SelectionRules, SelectorNames} from '../source/operations/callback-selection.js';
 import type {BulkProgress} from '../source/operations/resend-callbacks.js';
 import {timeSelectorHelp} from '../source/operations/time-selector.js';
 import type {CallbackStatus} from '../source/store/models.js';
@@ -12,14 +12,14 @@ import {integerFlag, optionalIntegerFlag, rangeText} from './flag-values.js';
 export function selectionFlags(verb: string, statuses: string): Record<string, FlagSpec> {
 	return {
 		...databaseFlag,
-		hookId: {type: 'string', description: 'Only callbacks of this hook (it must exist)'},
-		status: {type: 'string', isMultiple: true, description: `Only callbacks with this status (repeatable): ${statuses}`},
-		since: {type: 'string', description: `Only callbacks created at or after this: ${timeSelectorHelp}`},
-		until: {type: 'string', description: 'Only callbacks created before this (same forms; default: now)'},
-		callback: {type: 'string', isMultiple: true, description: 'Only these callback ids (repeatable, or space- or comma-separated)'},
+		hookId: {type: 'string', placeholder: 'N', description: 'Only callbacks of this hook (it must exist)'},
+		status: {type: 'string', isMultiple: true, placeholder: 'STATUS', description: `Only callbacks with this status (repeatable): ${statuses}`},
+		since: {type: 'string', placeholder: 'TIME', description: `Only callbacks created at or after this: ${timeSelectorHelp}`},
+		until: {type: 'string', placeholder: 'TIME', description: 'Only callbacks created before this (same forms; default: now)'},
+		callback: {type: 'string', isMultiple: true, placeholder: 'ID', description: 'Only these callback ids (repeatable, or space- or comma-separated)'},
 		all: {type: 'boolean', default: false, description: `Allow no other selector: ${verb} every callback of the statuses`},
 		dryRun: {type: 'boolean', default: false, description: `Count what would be ${verb === 'resend' ? 'resent' : 'cancelled'}; change nothing`},
-		batchSize: {type: 'string', description: `Callbacks changed per transaction, ${rangeText(ranges.deleteBatchSize)} (default 2000)`},
+		batchSize: {type: 'string', placeholder: 'N', description: `Callbacks changed per transaction, ${rangeText(ranges.deleteBatchSize)} (default 2000)`},
 		json: {type: 'boolean', default: false, description: 'Print the result as JSON'},
 	};
 }
@@ -27,7 +27,8 @@ export function selectionFlags(verb: string, statuses: string): Record<string, F
 const flagNames: SelectorNames = {hookId: '--hook-id', status: '--status', since: '--since', until: '--until', callbackIds: '--callback', all: '--all'};
 
 /** The selector of the flags, checked before any connection: a bad value is a usage error naming it. */
-export function selectorFrom(input: string[], flags: Record<string, unknown>, rules: SelectionRules): CallbackSelector & {batchSize?: number; dryRun: boolean} {
+export async function selectorFrom(input: string[], flags: Record<string, unknown>, rules: SelectionRules): Promise<CallbackSelector & {batchSize?: number; dryRun: boolean}> {
+	const {checkSelection, InvalidSelectionError} = await import('../source/operations/callback-selection.js');
 	const statuses = flags['status'] as string[] | undefined;
 	const selector = {
 		hookId: flags['hookId'] === undefined ? undefined : integerFlag('--hook-id', flags['hookId'], ranges.id),

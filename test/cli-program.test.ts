@@ -1,11 +1,14 @@
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {commands} from '../cli/commands/index.js';
 import {connectHttpHooks} from '../source/index.js';
+import {builtPrograms} from './helpers/built-program.js';
 import {createTestDatabase} from './helpers/database.js';
+import {appWithHook} from './helpers/delivery.js';
+import {dialectTest} from './helpers/dialect-test.js';
 import {daysAgo, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
 
 const operations = ['monitor-callbacks', 'delete-old-callbacks', 'list-hooks', 'list-callbacks', 'resend', 'cancel'];
@@ -27,11 +30,13 @@ test('hooks <command> --help shows the usage, every flag and examples', async t 
 	const results = await Promise.all(operations.map(async name => runHooks([name, '--help'])));
 	for (const [index, name] of operations.entries()) {
 		const {code, stdout} = results[index]!;
-		const command = commands.find(candidate => candidate.name === name)!;
+		const command = await commands.find(candidate => candidate.name === name)!.load();
 		t.is(code, 0);
 		t.true(stdout.startsWith(`Usage: hooks ${command.usage}\n`), stdout);
 		for (const [flag, spec] of Object.entries(command.flags)) {
-			t.regex(stdout, new RegExp(`^ {2}--${kebab(flag)} +${escape(spec.description)}$`, 'm'));
+			// A flag that takes a value shows a placeholder for it: `--hook-id N`.
+			const placeholder = spec.type === 'boolean' ? '' : ` ${escape(spec.placeholder ?? 'VALUE')}`;
+			t.regex(stdout, new RegExp(`^ {2}--${kebab(flag)}${placeholder} +${escape(spec.description)}$`, 'm'));
 		}
 
 		t.regex(stdout, /\nExamples:\n {2}\$ hooks /);
@@ -45,11 +50,49 @@ test('an unknown flag is a usage error: exit 2, nothing on stdout', async t => {
 		runHooks(['list-hooks', '--verbose']),
 		runHooks(['list-callbacks', '--state', 'error']),
 	]);
+	// The flag most likely meant, when one is close, and where the flags are listed.
+	const expected = [
+		'Unknown flag --bogus\nRun `hooks monitor-callbacks --help` for the flags.\n',
+		'Unknown flag --dryrun: did you mean --dry-run?\nRun `hooks delete-old-callbacks --help` for the flags.\n',
+		'Unknown flag --verbose\nRun `hooks list-hooks --help` for the flags.\n',
+		'Unknown flag --state: did you mean --status?\nRun `hooks list-callbacks --help` for the flags.\n',
+	];
 	for (const [index, result] of results.entries()) {
 		t.is(result.code, 2, operations[index]);
 		t.is(result.stdout, '');
-		t.regex(result.stderr, /Unknown flag/);
+		t.is(result.stderr, expected[index]);
 	}
+});
+
+test('an unknown flag or command names what was most likely meant', async t => {
+	const [prefix, swapped, value, short, command, far, control] = await Promise.all([
+		runHooks(['send-callbacks', '--hook', '3']),
+		runHooks(['send-callbacks', '--concurency', '3']),
+		runHooks(['list-callbacks', '--serach=pets']),
+		runHooks(['stats', '-x']),
+		runHooks(['sned-callbacks']),
+		runHooks(['frobnicate']),
+		runHooks(['list-hooks', '--js\u001Bon']),
+	]);
+	t.is(prefix.stderr, 'Unknown flag --hook: did you mean --hook-id?\nRun `hooks send-callbacks --help` for the flags.\n');
+	t.is(swapped.stderr, 'Unknown flag --concurency: did you mean --concurrency?\nRun `hooks send-callbacks --help` for the flags.\n');
+	t.is(value.stderr, 'Unknown flag --serach: did you mean --search?\nRun `hooks list-callbacks --help` for the flags.\n');
+	t.is(short.stderr, 'Unknown flag -x\nRun `hooks stats --help` for the flags.\n');
+	t.true(command.stderr.startsWith('Unknown command "sned-callbacks": did you mean `hooks send-callbacks`?\n'), command.stderr);
+	t.true(far.stderr.startsWith('Unknown command "frobnicate".\n'), far.stderr);
+	t.is(control.stderr, 'Unknown flag --js\\x1bon: did you mean --json?\nRun `hooks list-hooks --help` for the flags.\n', 'a control character is shown escaped');
+	for (const result of [prefix, swapped, value, short, command, far, control]) {
+		t.is(result.code, 2);
+		t.is(result.stdout, '');
+	}
+});
+
+test('help shows a placeholder after every flag that takes a value', async t => {
+	const {stdout} = await runHooks(['send-callbacks', '--help']);
+	t.regex(stdout, /^ {2}--hook-id N +Only callbacks of this hook/m);
+	t.regex(stdout, /^ {2}--database-url URL +Database URL/m);
+	t.regex(stdout, /^ {2}--allow-network CIDR +With --block-private-networks/m);
+	t.regex(stdout, /^ {2}--watch +Keep running/m, 'a switch takes no value');
 });
 
 test('list-callbacks: a bad status or number is a usage error naming the value', async t => {
@@ -186,26 +229,48 @@ const canMakeReadOnly = (() => {
 });
 
 test('hooks --version, -v and version print the package version, from source and from the build', async t => {
-	t.timeout(10 * 60_000);
 	const {version} = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string};
-	const fromSource = await Promise.all([['--version'], ['-v'], ['version']].map(async args => runHooks(args)));
+	const fromSource = await Promise.all([['--version'], ['-v'], ['version']].map(async args => new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', ...args], {cwd: repoRoot});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => {
+			stdout += String(chunk);
+		});
+		child.stderr.on('data', chunk => {
+			stderr += String(chunk);
+		});
+		child.on('close', code => resolve({code, stdout, stderr}));
+	})));
 	for (const result of fromSource) {
 		t.is(result.code, 0, result.stderr);
 		t.is(result.stdout, `${version}\n`);
 	}
 
-	// The build as `npm run build` makes it, into a directory of its own beside the package.json.
-	const build = mkdtempSync(path.join(repoRoot, '.test-build-'));
-	try {
-		const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-		const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', build], {cwd: repoRoot, encoding: 'utf8'});
-		t.true(existsSync(path.join(build, 'cli', 'hooks.js')), compiled.stdout);
-		for (const argument of ['--version', '-v', 'version']) {
-			const run = spawnSync(process.execPath, [path.join(build, 'cli', 'hooks.js'), argument], {cwd: os.tmpdir(), encoding: 'utf8'});
-			t.is(run.status, 0, run.stderr);
-			t.is(run.stdout, `${version}\n`);
-		}
-	} finally {
-		rmSync(build, {recursive: true, force: true});
+	// The build as `npm run build` makes it (beside the package.json), run from another directory.
+	const {hooks} = await builtPrograms();
+	for (const argument of ['--version', '-v', 'version']) {
+		const run = spawnSync(process.execPath, [hooks, argument], {cwd: os.tmpdir(), encoding: 'utf8'});
+		t.is(run.status, 0, run.stderr);
+		t.is(run.stdout, `${version}\n`);
 	}
+});
+
+dialectTest('--hook-id of a hook that does not exist is exit 1 naming it, in every command that takes it', async (t, database) => {
+	const {hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/owners'});
+	const taking = (await Promise.all(commands.map(async entry => entry.load()))).filter(command => 'hookId' in command.flags);
+	t.deepEqual(taking.map(command => command.name).sort(), ['cancel', 'list-callbacks', 'preview', 'resend', 'send-callbacks', 'stats']);
+	const extra: Record<string, string[]> = {preview: ['--record', '1']};
+	const results = await Promise.all(taking.map(async ({name}) => runHooks([name, '--hook-id', '99', ...extra[name] ?? [], '--database-url', database.url])));
+	for (const [index, result] of results.entries()) {
+		const {name} = taking[index]!;
+		t.is(result.code, 1, `${name}: ${result.stderr}`);
+		t.is(result.stderr, 'HttpHooksError: No hook with id "99"\n', name);
+		t.is(result.stdout, '', name);
+	}
+
+	// The hook that exists is fine: nothing to send, nothing listed.
+	const existing = await runHooks(['send-callbacks', '--hook-id', String(hookId), '--database-url', database.url]);
+	t.is(existing.code, 0, existing.stderr);
+	t.regex(existing.stdout, /^Nothing to send/);
 });

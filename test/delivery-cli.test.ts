@@ -1,9 +1,14 @@
 import {execFile} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {startReceiver} from '../fixtures/receiver.js';
 import {dialectTest} from './helpers/dialect-test.js';
-import {appWithHook, callbackRow, createOwners} from './helpers/delivery.js';
-import {repoRoot, runHooks} from './helpers/run-cli.js';
+import {eventually} from './helpers/callbacks.js';
+import {appWithHook, callbackRow, callbackRows, createOwners} from './helpers/delivery.js';
+import {hooksArgs, repoRoot, runHooks} from './helpers/run-cli.js';
 
 dialectTest('--hook-id sends only that hook\'s callbacks; piped, one summary line', async (t, database) => {
 	const receiver = await startReceiver();
@@ -77,7 +82,7 @@ dialectTest('on a terminal a progress line shows, then the summary', async (t, d
 		const setup = await appWithHook(t, database, {targetUrl: receiver.url});
 		await createOwners(setup, Array.from({length: 60}, (_, index) => `owner ${index}`));
 		// `script` runs the program on a pseudo-terminal, as a user at a terminal would.
-		const command = [process.execPath, '--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', '--database-url', database.url, '--concurrency', '2'].map(word => `'${word}'`).join(' ');
+		const command = [process.execPath, ...await hooksArgs(['send-callbacks', '--database-url', database.url, '--concurrency', '2'])].map(word => `'${word}'`).join(' ');
 		const output = await new Promise<string>((resolve, reject) => {
 			execFile('script', ['-qec', command, '/dev/null'], {cwd: repoRoot}, (error, stdout) => (error ? reject(error) : resolve(stdout)));
 		});
@@ -85,5 +90,41 @@ dialectTest('on a terminal a progress line shows, then the summary', async (t, d
 		t.regex(output, /Sent 60 of 60 claimed callbacks, 0 retrying, 0 failed \(error\)/);
 	} finally {
 		await receiver.close();
+	}
+});
+
+dialectTest('on a terminal the progress line counts the callbacks retrying now, not every failed attempt', async (t, database) => {
+	// Each callback fails three times, then goes through: two callbacks, six failed attempts.
+	const failures = new Map<string, number>();
+	const receiver = await startReceiver(request => {
+		const id = String(request.headers['webhook-id']);
+		const failed = failures.get(id) ?? 0;
+		failures.set(id, failed + 1);
+		return {status: failed < 3 ? 500 : 200};
+	});
+	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-progress-'));
+	const done = path.join(directory, 'done');
+	try {
+		const setup = await appWithHook(t, database, {targetUrl: receiver.url, retryDelays: [100], maxAttempts: 10});
+		await createOwners(setup, ['Ann', 'Bob']);
+		const sender = [process.execPath, ...await hooksArgs(['send-callbacks', '--watch', '--database-url', database.url])].map(word => `'${word}'`).join(' ');
+		// --watch runs until stopped: SIGTERM once both callbacks went through and a progress line followed.
+		const command = `${sender} & sender=$!; while [ ! -e '${done}' ]; do sleep 0.1; done; kill -TERM $sender; wait $sender`;
+		const output = new Promise<string>((resolve, reject) => {
+			execFile('script', ['-qec', command, '/dev/null'], {cwd: repoRoot}, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+		});
+		await receiver.waitFor(8, 60_000);
+		await eventually(async () => (await callbackRows(setup.httpHooks)).every(row => row.status === 'sent') || undefined, 30_000, 'both callbacks sent');
+		await sleep(600);
+		writeFileSync(done, '');
+		const lines = [...(await output).matchAll(/Sending: (\d+) sent · (\d+) retrying · (\d+) failed/g)].map(match => match.slice(1).map(Number));
+		t.true(lines.length > 0);
+		t.true(lines.some(([, retrying]) => retrying! > 0), 'a callback waiting for its retry is counted');
+		t.true(lines.every(([, retrying]) => retrying! <= 2), `never more than the two callbacks: ${JSON.stringify(lines)}`);
+		t.deepEqual(lines.at(-1), [2, 0, 0], 'once both went through, none is retrying');
+	} finally {
+		writeFileSync(done, '');
+		await receiver.close();
+		rmSync(directory, {recursive: true, force: true});
 	}
 });

@@ -1,30 +1,10 @@
-import {spawn, type ChildProcess} from 'node:child_process';
 import {Op} from 'sequelize';
 import {startReceiver} from '../fixtures/receiver.js';
 import {connectHttpHooks} from '../source/index.js';
 import {eventually} from './helpers/callbacks.js';
 import {dialectTest} from './helpers/dialect-test.js';
-import {insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
-
-type Child = {process: ChildProcess; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>};
-
-/** `hooks send-callbacks …` as a child process we can signal. */
-function startSender(args: string[]): Child {
-	const {DATABASE_URL: _ignored, ...environment} = process.env;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', ...args], {cwd: repoRoot, env: environment});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', chunk => {
-		stdout += String(chunk);
-	});
-	child.stderr.on('data', chunk => {
-		stderr += String(chunk);
-	});
-	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>(resolve => {
-		child.on('exit', (code, signal) => resolve({code, signal, stdout, stderr}));
-	});
-	return {process: child, exited};
-}
+import {insertCallbacks, runHooks} from './helpers/run-cli.js';
+import {startSender} from './helpers/sender-process.js';
 
 const count = 40;
 
@@ -35,7 +15,7 @@ dialectTest('a sender killed with SIGKILL mid-batch loses nothing: after its lea
 		const httpHooks = await connectHttpHooks(database.sequelize);
 		await insertCallbacks(httpHooks.models, count, {targetUrl: receiver.url, nextAttemptAt: new Date()});
 
-		const sender = startSender(['--database-url', database.url, '--concurrency', '4', '--lease-seconds', '2']);
+		const sender = await startSender(['--database-url', database.url, '--concurrency', '4', '--lease-seconds', '2']);
 		await receiver.waitFor(6, 60_000);
 		sender.process.kill('SIGKILL');
 		const killed = await sender.exited;
@@ -69,7 +49,7 @@ dialectTest('SIGTERM stops a --watch sender cleanly: requests under way finish, 
 		const httpHooks = await connectHttpHooks(database.sequelize);
 		await insertCallbacks(httpHooks.models, count, {targetUrl: receiver.url, nextAttemptAt: new Date()});
 
-		const sender = startSender(['--database-url', database.url, '--concurrency', '2', '--watch', '--json']);
+		const sender = await startSender(['--database-url', database.url, '--concurrency', '2', '--watch', '--json']);
 		await receiver.waitFor(1, 60_000);
 		sender.process.kill('SIGTERM');
 		const stopped = await sender.exited;

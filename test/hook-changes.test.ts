@@ -11,7 +11,7 @@ import type {TestDatabase} from './helpers/database.js';
 import {callbacksOf, eventually} from './helpers/callbacks.js';
 import {dialectTest} from './helpers/dialect-test.js';
 import {appWithHook, verifySignature} from './helpers/delivery.js';
-import {repoRoot} from './helpers/run-cli.js';
+import {hooksArgs, repoRoot} from './helpers/run-cli.js';
 import {startTcpProxy} from './helpers/tcp-proxy.js';
 
 const url = 'http://127.0.0.1:9/hooks';
@@ -156,7 +156,7 @@ dialectTest('a secret rotated in plain SQL signs the next callback a running sen
 	const newSecret = secret();
 	// The app migrates the database first: a sender started on an empty file would exit at once.
 	const setup = await appWithHook(t, database, {targetUrl: receiver.url, secret: oldSecret});
-	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', '--watch', '--database-url', database.url], {cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe']});
+	const child = spawn(process.execPath, await hooksArgs(['send-callbacks', '--watch', '--database-url', database.url]), {cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe']});
 	let stderr = '';
 	child.stderr.on('data', chunk => {
 		stderr += String(chunk);

@@ -69,7 +69,7 @@ function captureIo(): Io & {output(): string} {
 test('every flag × every bad value: refused before any connection, in the one wording', async t => {
 	let checked = 0;
 	for (const {command: name, name: flagName, range, call} of flagCases) {
-		const command = commands.find(candidate => candidate.name === name)!;
+		const command = await commands.find(candidate => candidate.name === name)!.load();
 		for (const text of badTexts) {
 			// In a --callback list, items are trimmed (`--callback "12, 13"`): ` 5` is a valid id there.
 			if (isValid(text, range) || (flagName === '--callback' && text === ' 5')) {
@@ -120,7 +120,8 @@ test('every flag: a bad value through the real program is exit 2 (monitor: UNKNO
 });
 
 test('a surplus argument is a usage error in every command that takes none (exit 2)', async t => {
-	const takingNone = commands.filter(command => !command.takesArguments);
+	const loaded = await Promise.all(commands.map(async entry => entry.load()));
+	const takingNone = loaded.filter(command => !command.takesArguments);
 	t.true(takingNone.length >= 5);
 	const results = await Promise.all(takingNone.map(async command => runHooks([command.name, ...(command.name === 'monitor-callbacks' ? ['--status', 'error'] : []), 'surplus', '--database-url', 'sqlite:/nonexistent/never-opened.sqlite'])));
 	for (const [index, result] of results.entries()) {

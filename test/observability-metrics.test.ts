@@ -60,7 +60,7 @@ dialectTest('metrics: /metrics scraped during a real run shows what the database
 	const setup = await appWithHook(t, database, {name: 'main', targetUrl: `${receiver.url}/main?token=s3cret`});
 	const gone = await setup.httpHooks.createHook({name: 'gone', model: 'Owner', signals: ['afterCreate'], targetUrl: `${receiver.url}/gone`, contentType: 'application/json'});
 	await createOwners(setup, ['Ann 1', 'Bob 1', 'Ann 2', 'Bob 2', 'Ann 3']);
-	const sender = startSender(['--watch', '--metrics-port', String(port), '--log-format', 'json', '--concurrency', '2', '--database-url', database.url]);
+	const sender = await startSender(['--watch', '--metrics-port', String(port), '--log-format', 'json', '--concurrency', '2', '--database-url', database.url]);
 	const select = async (sql: string) => database.sequelize.query<Row>(sql, {type: QueryTypes.SELECT});
 	try {
 		// During the run: every callback of "main" attempted, the "gone" hook disabled, nothing in flight.

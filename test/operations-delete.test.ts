@@ -6,7 +6,7 @@ import {startReceiver} from '../fixtures/receiver.js';
 import {deleteOldCallbacks} from '../source/operations/delete-old-callbacks.js';
 import {createTestDatabase} from './helpers/database.js';
 import {dialectTest} from './helpers/dialect-test.js';
-import {daysAgo, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
+import {daysAgo, hooksArgs, insertCallbacks, repoRoot, runHooks} from './helpers/run-cli.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -63,7 +63,7 @@ dialectTest('delete-old-callbacks: Ctrl-C stops between batches and reports what
 	const httpHooks = await connectHttpHooks(db.sequelize);
 	const total = 3000;
 	await insertCallbacks(httpHooks.models, total, {status: 'sent', createdAt: daysAgo(10)});
-	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'delete-old-callbacks', '1', '--batch-size', '1', '--json', '--database-url', db.url], {cwd: repoRoot});
+	const child = spawn(process.execPath, await hooksArgs(['delete-old-callbacks', '1', '--batch-size', '1', '--json', '--database-url', db.url]), {cwd: repoRoot});
 	let stdout = '';
 	child.stdout.on('data', (chunk: Buffer) => {
 		stdout += chunk.toString();
@@ -141,7 +141,7 @@ const terminalTitle = `delete-old-callbacks: progress on a terminal, none when p
 	try {
 		const httpHooks = await connectHttpHooks(db.sequelize);
 		await insertCallbacks(httpHooks.models, 1500, {status: 'sent', createdAt: daysAgo(10)});
-		const command = [process.execPath, '--import', 'tsx', 'cli/hooks.ts', 'delete-old-callbacks', '5', '--batch-size', '500', '--database-url', db.url]
+		const command = [process.execPath, ...await hooksArgs(['delete-old-callbacks', '5', '--batch-size', '500', '--database-url', db.url])]
 			.map(word => `'${word.replaceAll('\'', '\'\\\'\'')}'`).join(' ');
 		const output = await new Promise<string>((resolve, reject) => {
 			execFile('script', ['-qec', command, '/dev/null'], {cwd: repoRoot}, (error, stdout) => {

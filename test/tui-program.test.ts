@@ -5,14 +5,17 @@ import path from 'node:path';
 import test from 'ava';
 import {registerHttpHooks} from '../source/index.js';
 import {defineAppModels} from './helpers/app.js';
+import {builtPrograms} from './helpers/built-program.js';
 import {dialectTest} from './helpers/dialect-test.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** The real `hooks-tui`, with pipes for stdin and stdout (no terminal). */
+/** The real, built `hooks-tui`, with pipes for stdin and stdout (no terminal). */
 async function hooksTui(...args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+	// Built to JavaScript, as users run it.
+	const program = (await builtPrograms()).hooksTui;
 	return new Promise(resolve => {
-		const child = execFile(process.execPath, ['--import', 'tsx', 'cli/hooks-tui.ts', ...args], {cwd: root, env: {...process.env, DATABASE_URL: ''}}, (error, stdout, stderr) => {
+		const child = execFile(process.execPath, [program, ...args], {cwd: root, env: {...process.env, DATABASE_URL: ''}}, (error, stdout, stderr) => {
 			resolve({code: error ? Number((error as {code?: number}).code) : 0, stdout, stderr});
 		});
 		child.stdin?.end();

@@ -1,4 +1,3 @@
-import {cancelRules} from '../../source/operations/cancel-callbacks.js';
 import {exitCodes, type Command} from '../command.js';
 import {openHttpHooks} from '../database.js';
 import {describeSelection, progressLine, selectionFlags, selectorFrom} from '../selection-flags.js';
@@ -6,7 +5,6 @@ import {stoppedExitCode} from './delete-old-callbacks.js';
 
 export const cancelCommand: Command = {
 	name: 'cancel',
-	summary: 'Cancel waiting (and sending) callbacks: a final status, never sent',
 	usage: 'cancel [--hook-id N] [--status S…] [--since T] [--until T] [--callback ID…] [--all] [--dry-run] [--json]',
 	help: [
 		'Moves the selected callbacks to the final status cancelled: no sender claims them, an',
@@ -38,7 +36,8 @@ export const cancelCommand: Command = {
 	flags: selectionFlags('cancel', 'waiting, sending (default: both)'),
 	takesArguments: true,
 	async run(input, flags, io) {
-		const {dryRun, batchSize, ...selector} = selectorFrom(input, flags, cancelRules);
+		const {cancelRules} = await import('../../source/operations/cancel-callbacks.js');
+		const {dryRun, batchSize, ...selector} = await selectorFrom(input, flags, cancelRules);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		const onProgress = dryRun ? undefined : progressLine(io, 'Cancelling');
 		let result;

@@ -7,7 +7,6 @@ import {safeJson, safeText} from '../safe-text.js';
 
 export const createHookCommand: Command = {
 	name: 'create-hook',
-	summary: 'Create a hook from flags (every field of a hook has one)',
 	usage: 'create-hook --name TEXT --model NAME --signals S… --target-url URL [--field VALUE…] [--json]',
 	help: [
 		'Creates a hook, validated exactly as the API\'s createHook (the model must be one an app',

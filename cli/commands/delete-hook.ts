@@ -5,7 +5,6 @@ import {safeText} from '../safe-text.js';
 
 export const deleteHookCommand: Command = {
 	name: 'delete-hook',
-	summary: 'Delete a hook (its callbacks stay, without a hook)',
 	usage: 'delete-hook --hook-id N',
 	help: [
 		'Deletes the hook. Its callbacks stay, without a hook (they keep the hook\'s name, URL and',

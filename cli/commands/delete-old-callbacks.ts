@@ -21,7 +21,6 @@ function progressLine(io: Io): ((progress: DeleteProgress) => void) | undefined 
 
 export const deleteOldCallbacksCommand: Command = {
 	name: 'delete-old-callbacks',
-	summary: 'Delete sent, error and cancelled callbacks (and their attempts) created more than DAYS days ago',
 	usage: 'delete-old-callbacks DAYS [--dry-run] [--batch-size N] [--json]',
 	help: [
 		'Deletes the final callbacks (sent, error or cancelled) created more than DAYS days ago, with',
@@ -41,7 +40,7 @@ export const deleteOldCallbacksCommand: Command = {
 	flags: {
 		...databaseFlag,
 		dryRun: {type: 'boolean', default: false, description: 'Count what would be deleted; delete nothing'},
-		batchSize: {type: 'string', description: `Callbacks deleted per transaction, ${rangeText(ranges.deleteBatchSize)} (default 2000)`},
+		batchSize: {type: 'string', placeholder: 'N', description: `Callbacks deleted per transaction, ${rangeText(ranges.deleteBatchSize)} (default 2000)`},
 		json: {type: 'boolean', default: false, description: 'Print the result as JSON'},
 	},
 	takesArguments: true,

@@ -4,7 +4,6 @@ import {safeText} from '../safe-text.js';
 
 export const deleteSignalCommand: Command = {
 	name: 'delete-signal',
-	summary: 'Delete a custom signal (refused while a hook uses it)',
 	usage: 'delete-signal NAME',
 	help: [
 		'Deletes the custom signal NAME. Refused while a hook uses it: the message names those hooks;',

@@ -7,7 +7,6 @@ function switchCommand(enabled: boolean): Command {
 	const verb = enabled ? 'enable' : 'disable';
 	return {
 		name: verb,
-		summary: enabled ? 'Enable a hook (one the sender disabled resumes its waiting callbacks)' : 'Disable a hook: changes write no callbacks, waiting ones are held',
 		usage: `${verb} --hook-id N`,
 		help: [
 			enabled

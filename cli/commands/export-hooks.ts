@@ -6,7 +6,6 @@ import {safeJson} from '../safe-text.js';
 
 export const exportHooksCommand: Command = {
 	name: 'export-hooks',
-	summary: 'Write the hooks and custom signals as a JSON document (for version control, import-hooks)',
 	usage: 'export-hooks [--output FILE] [--include-secrets]',
 	help: [
 		'Writes every hook (all its fields, by name; ids are not part of it) and every custom signal',

@@ -30,7 +30,6 @@ async function readDocument(file: string): Promise<string> {
 
 export const importHooksCommand: Command = {
 	name: 'import-hooks',
-	summary: 'Create or update hooks (matched by name) and custom signals from a JSON document',
 	usage: 'import-hooks FILE [--dry-run] [--json]',
 	help: [
 		'Reads a document as export-hooks writes it (FILE, or - for stdin), shows what it changes and',

@@ -1,9 +1,10 @@
 import {HttpHooksError} from '../../source/errors.js';
-import {callbackStatuses, checkStatus, pageCallbacks, type CallbackFilter} from '../../source/operations/browse-callbacks.js';
+import type {CallbackFilter} from '../../source/operations/browse-callbacks.js';
+import {callbackStatuses, checkStatus} from '../../source/operations/callback-statuses.js';
 import {maskCallbackFields} from '../../source/operations/mask-credentials.js';
 import {ranges} from '../../source/numbers.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
-import {databaseFlag, openHttpHooks} from '../database.js';
+import {checkHookFlag, databaseFlag, openHttpHooks} from '../database.js';
 import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {formatTable, formatTime} from '../format-table.js';
 import {safeJson} from '../safe-text.js';
@@ -29,7 +30,6 @@ function queryFrom(flags: Record<string, unknown>): Query {
 
 export const listCallbacksCommand: Command = {
 	name: 'list-callbacks',
-	summary: 'List callbacks, newest first, by status, hook or text',
 	usage: 'list-callbacks [--status S] [--hook-id N] [--search TEXT] [--limit N] [--before-id ID] [--json] [--show-secrets]',
 	help: [
 		`Lists callbacks newest first (payloads left out). --status is one of ${callbackStatuses.join(', ')}.`,
@@ -46,11 +46,11 @@ export const listCallbacksCommand: Command = {
 	],
 	flags: {
 		...databaseFlag,
-		status: {type: 'string', description: `Only callbacks with this status: ${callbackStatuses.join(', ')}`},
-		hookId: {type: 'string', description: 'Only callbacks of this hook'},
-		search: {type: 'string', description: 'Only callbacks whose hook name, URL or status details contain this text'},
-		limit: {type: 'string', description: `How many callbacks to list, ${rangeText(ranges.pageLimit)} (default 50)`},
-		beforeId: {type: 'string', description: 'Only callbacks with a smaller id (the next page)'},
+		status: {type: 'string', placeholder: 'STATUS', description: `Only callbacks with this status: ${callbackStatuses.join(', ')}`},
+		hookId: {type: 'string', placeholder: 'N', description: 'Only callbacks of this hook (it must exist)'},
+		search: {type: 'string', placeholder: 'TEXT', description: 'Only callbacks whose hook name, URL or status details contain this text'},
+		limit: {type: 'string', placeholder: 'N', description: `How many callbacks to list, ${rangeText(ranges.pageLimit)} (default 50)`},
+		beforeId: {type: 'string', placeholder: 'ID', description: 'Only callbacks with a smaller id (the next page)'},
 		json: {type: 'boolean', default: false, description: 'Print {callbacks, nextBeforeId} as JSON'},
 		showSecrets: {type: 'boolean', default: false, description: 'Print URL tokens and header credentials as stored'},
 	},
@@ -58,6 +58,8 @@ export const listCallbacksCommand: Command = {
 		const {filter, limit, beforeId} = queryFrom(flags);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
+			await checkHookFlag(httpHooks, filter.hookId);
+			const {pageCallbacks} = await import('../../source/operations/browse-callbacks.js');
 			const page = await pageCallbacks(httpHooks.models, filter, {limit, beforeId});
 			const rows = page.rows.map(row => maskCallbackFields(row, {reveal: Boolean(flags['showSecrets'])}));
 			if (flags['json']) {

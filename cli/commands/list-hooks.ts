@@ -1,4 +1,4 @@
-import {hookSummaries, type HookSummary} from '../../source/operations/hook-summaries.js';
+import type {HookSummary} from '../../source/operations/hook-summaries.js';
 import {maskHookFields} from '../../source/operations/mask-credentials.js';
 import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
@@ -13,7 +13,6 @@ function utc(date: Date): string {
 
 export const listHooksCommand: Command = {
 	name: 'list-hooks',
-	summary: 'List the hooks with their waiting and error callbacks',
 	usage: 'list-hooks [--json] [--show-secrets]',
 	help: [
 		'Lists every hook: id, name, model, signals, method, target URL, whether it is enabled, and',
@@ -43,6 +42,7 @@ export const listHooksCommand: Command = {
 	async run(_input, flags, io) {
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
+			const {hookSummaries} = await import('../../source/operations/hook-summaries.js');
 			const reveal = Boolean(flags['showSecrets']);
 			const hooks = (await hookSummaries(httpHooks.models, await httpHooks.listHooks())).map(hook => maskHookFields(hook, {reveal}));
 			if (flags['json']) {

@@ -1,10 +1,8 @@
-import {migrate} from '../../source/store/migrate.js';
 import {exitCodes, type Command} from '../command.js';
 import {databaseFlag, openConnection} from '../database.js';
 
 export const migrateCommand: Command = {
 	name: 'migrate',
-	summary: 'Create or update the library\'s tables (idempotent)',
 	usage: 'migrate [--json]',
 	help: 'Applies the pending migrations of the library\'s own tables. Running it again does nothing.',
 	examples: ['hooks migrate', 'hooks migrate --database-url postgres://user@host/app'],
@@ -15,6 +13,7 @@ export const migrateCommand: Command = {
 	async run(_input, flags, io) {
 		const {sequelize} = await openConnection(flags['databaseUrl'] as string | undefined);
 		try {
+			const {migrate} = await import('../../source/store/migrate.js');
 			const applied = await migrate(sequelize);
 			if (flags['json']) {
 				io.stdout.write(`${JSON.stringify({applied})}\n`);

@@ -1,6 +1,6 @@
 import {HttpHooksError} from '../../source/errors.js';
 import {parseInteger, ranges, type IntegerRange} from '../../source/numbers.js';
-import {checkMonitorOptions, monitoredList, type MonitorOptions, type MonitorResult} from '../../source/operations/monitor-callbacks.js';
+import type {MonitorOptions, MonitorResult} from '../../source/operations/monitor-callbacks.js';
 import type {Command} from '../command.js';
 import {databaseFlag, DatabaseUnavailableError, openHttpHooks} from '../database.js';
 import {rangeText} from '../flag-values.js';
@@ -18,7 +18,8 @@ export function monitorLine(result: MonitorResult): string {
 	return `CALLBACKS ${level.toUpperCase()} - ${count} ${status} ${noun} ${window} (${threshold}) | ${status}=${count};${limit};${critical ?? ''};0`;
 }
 
-function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
+async function optionsFrom(flags: Record<string, unknown>): Promise<MonitorOptions> {
+	const {checkMonitorOptions, monitoredList} = await import('../../source/operations/monitor-callbacks.js');
 	const number = (name: string, flag: string, range: IntegerRange) => flags[flag] === undefined ? undefined : parseInteger(name, flags[flag], range);
 	if (flags['status'] === undefined) {
 		throw new HttpHooksError(`--status is required: ${monitoredList}`);
@@ -37,7 +38,6 @@ function optionsFrom(flags: Record<string, unknown>): MonitorOptions {
 
 export const monitorCallbacksCommand: Command = {
 	name: 'monitor-callbacks',
-	summary: 'Count error, waiting or cancelled callbacks against limits; a monitoring-plugin check',
 	usage: 'monitor-callbacks --status error|waiting|cancelled [--callbacks-limit 10] [--minutes-ago N] [--critical N] [--json]',
 	help: [
 		'Counts the callbacks with a status: those updated in the last N minutes with --minutes-ago,',
@@ -57,17 +57,17 @@ export const monitorCallbacksCommand: Command = {
 	],
 	flags: {
 		...databaseFlag,
-		status: {type: 'string', description: 'The status to count: error, waiting or cancelled (required)'},
-		callbacksLimit: {type: 'string', description: `More callbacks than this is a WARNING, ${rangeText(ranges.monitorCount)} (default 10)`},
-		minutesAgo: {type: 'string', description: `Count only callbacks updated in the last N minutes, ${rangeText(ranges.minutesAgo)}`},
-		critical: {type: 'string', description: `More callbacks than this is CRITICAL, ${rangeText(ranges.monitorCount)} (default: none)`},
+		status: {type: 'string', placeholder: 'STATUS', description: 'The status to count: error, waiting or cancelled (required)'},
+		callbacksLimit: {type: 'string', placeholder: 'N', description: `More callbacks than this is a WARNING, ${rangeText(ranges.monitorCount)} (default 10)`},
+		minutesAgo: {type: 'string', placeholder: 'N', description: `Count only callbacks updated in the last N minutes, ${rangeText(ranges.minutesAgo)}`},
+		critical: {type: 'string', placeholder: 'N', description: `More callbacks than this is CRITICAL, ${rangeText(ranges.monitorCount)} (default: none)`},
 		json: {type: 'boolean', default: false, description: 'Print the result as JSON'},
 	},
 	async run(_input, flags, io) {
 		const json = Boolean(flags['json']);
 		let result: MonitorResult;
 		try {
-			const options = optionsFrom(flags);
+			const options = await optionsFrom(flags);
 			const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 			try {
 				result = await httpHooks.monitorCallbacks(options);

@@ -97,7 +97,6 @@ function failed(preview: HookPreview): boolean {
 
 export const previewCommand: Command = {
 	name: 'preview',
-	summary: 'Show the request a hook would send for one record now; --send sends it once',
 	usage: 'preview --hook-id N --record ID [--signal NAME] [--send] [--json] [--show-secrets]',
 	help: [
 		'Builds the request hook N would send for record ID of its model as the record is now: method,',
@@ -126,15 +125,15 @@ export const previewCommand: Command = {
 	],
 	flags: {
 		...databaseFlag,
-		hookId: {type: 'string', description: 'The hook to preview (required)'},
-		record: {type: 'string', description: 'The primary key of the record of the hook\'s model (required)'},
-		signal: {type: 'string', description: 'Which of the hook\'s signals fires (default: its first)'},
+		hookId: {type: 'string', placeholder: 'N', description: 'The hook to preview (required)'},
+		record: {type: 'string', placeholder: 'ID', description: 'The primary key of the record of the hook\'s model (required)'},
+		signal: {type: 'string', placeholder: 'NAME', description: 'Which of the hook\'s signals fires (default: its first)'},
 		send: {type: 'boolean', default: false, description: 'Send the request once to the hook\'s URL and print the response'},
 		json: {type: 'boolean', default: false, description: 'Print the preview as JSON'},
 		showSecrets: {type: 'boolean', default: false, description: 'Print header credentials and URL tokens as they are'},
-		timeoutSeconds: {type: 'string', description: `With --send: timeout of the request, ${rangeText(timeoutRange)} s (default 15)`},
+		timeoutSeconds: {type: 'string', placeholder: 'SECONDS', description: `With --send: timeout of the request, ${rangeText(timeoutRange)} s (default 15)`},
 		blockPrivateNetworks: {type: 'boolean', default: false, description: 'With --send: refuse loopback, private, link-local, CGNAT and metadata addresses'},
-		allowNetwork: {type: 'string', isMultiple: true, description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
+		allowNetwork: {type: 'string', isMultiple: true, placeholder: 'CIDR', description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
 	},
 	async run(_input, flags, io) {
 		if (flags['hookId'] === undefined) {

@@ -1,4 +1,3 @@
-import {resendRules} from '../../source/operations/resend-callbacks.js';
 import {exitCodes, type Command} from '../command.js';
 import {openHttpHooks} from '../database.js';
 import {describeSelection, progressLine, selectionFlags, selectorFrom} from '../selection-flags.js';
@@ -6,7 +5,6 @@ import {stoppedExitCode} from './delete-old-callbacks.js';
 
 export const resendCommand: Command = {
 	name: 'resend',
-	summary: 'Put failed (or chosen) callbacks back in the queue, due now: recover after an outage',
 	usage: 'resend [--hook-id N] [--status S…] [--since T] [--until T] [--callback ID…] [--all] [--dry-run] [--json]',
 	help: [
 		'Puts the selected callbacks back in the queue: status waiting, due now, with a full round of',
@@ -38,7 +36,8 @@ export const resendCommand: Command = {
 	flags: selectionFlags('resend', 'error (default), sent, waiting, cancelled'),
 	takesArguments: true,
 	async run(input, flags, io) {
-		const {dryRun, batchSize, ...selector} = selectorFrom(input, flags, resendRules);
+		const {resendRules} = await import('../../source/operations/resend-callbacks.js');
+		const {dryRun, batchSize, ...selector} = await selectorFrom(input, flags, resendRules);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		const onProgress = dryRun ? undefined : progressLine(io, 'Resending');
 		let result;

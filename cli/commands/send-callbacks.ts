@@ -1,8 +1,7 @@
-import {BaseError} from 'sequelize';
 import {parseAllowedNetworks} from '../../source/delivery/network-guard.js';
 import type {SendOptions, SendProgress, SendSummary} from '../../source/index.js';
 import {exitCodes, UsageError, type Command, type Io} from '../command.js';
-import {databaseFlag, DatabaseUnavailableError, openHttpHooks, unwritableDatabase} from '../database.js';
+import {checkHookFlag, databaseFlag, DatabaseUnavailableError, openHttpHooks, unwritableDatabase} from '../database.js';
 import {ranges} from '../../source/numbers.js';
 import {integerFlag, optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {LogOutput, logFormatFlag} from '../log-output.js';
@@ -99,22 +98,24 @@ function progressLine(io: Io, watch: boolean): ((progress: SendProgress) => void
 		return undefined;
 	}
 
-	return ({sent, retrying, failed, remaining, perSecond, inFlight}) => {
+	// Retrying: the callbacks waiting for a retry now, not every failed attempt of a long run.
+	return ({sent, retryingNow, failed, remaining, perSecond, inFlight}) => {
 		const left = remaining === undefined ? '' : ` · ${remaining} remaining`;
 		const state = watch && inFlight === 0 && !remaining ? ' · watching for new callbacks' : '';
-		io.stdout.write(`\r\u001B[KSending: ${sent} sent · ${retrying} retrying · ${failed} failed${left} · ${perSecond.toFixed(0)}/s${state} · Ctrl-C stops`);
+		io.stdout.write(`\r\u001B[KSending: ${sent} sent · ${retryingNow} retrying · ${failed} failed${left} · ${perSecond.toFixed(0)}/s${state} · Ctrl-C stops`);
 	};
 }
 
 // Any error of the database's (a lost connection comes as one too) ends the run with exit code 3.
-function isUnavailable(error: unknown): boolean {
+async function isUnavailable(error: unknown): Promise<boolean> {
 	const {original} = error as {original?: {code?: string}};
+	// Loaded here, not with this module: `hooks send-callbacks --help` loads no database code.
+	const {BaseError} = await import('sequelize');
 	return error instanceof BaseError || original?.code === 'SQLITE_BUSY' || original?.code === 'SQLITE_CANTOPEN';
 }
 
 export const sendCallbacksCommand: Command = {
 	name: 'send-callbacks',
-	summary: 'Send due callbacks: concurrent, retried, signed; --watch keeps running',
 	usage: 'send-callbacks [--hook-id N] [--callback ID…] [--watch] [--concurrency N] [--limit N] [--metrics-port N] [--log-format json] [--json]',
 	help: [
 		'Claims the callbacks that are due, sends them (several at once), records every attempt and',
@@ -151,7 +152,8 @@ export const sendCallbacksCommand: Command = {
 		'stderr as one JSON object per line: time, level, message, and the ids it is about.',
 		'',
 		'Exit codes: 0 every callback sent or retried as scheduled, 1 some reached `error`, or an id',
-		'does not exist or is cancelled, 2 usage, 3 database unreachable (without --watch, also lost while sending).',
+		'does not exist or is cancelled, or --hook-id names no hook, 2 usage, 3 database unreachable',
+		'(without --watch, also lost while sending).',
 	].join('\n'),
 	examples: [
 		'hooks send-callbacks',
@@ -164,18 +166,18 @@ export const sendCallbacksCommand: Command = {
 	],
 	flags: {
 		...databaseFlag,
-		hookId: {type: 'string', description: 'Only callbacks of this hook'},
-		callback: {type: 'string', isMultiple: true, description: 'Send exactly these callback ids, whatever their status but cancelled (repeatable, or space- or comma-separated)'},
+		hookId: {type: 'string', placeholder: 'N', description: 'Only callbacks of this hook (it must exist)'},
+		callback: {type: 'string', isMultiple: true, placeholder: 'ID', description: 'Send exactly these callback ids, whatever their status but cancelled (repeatable, or space- or comma-separated)'},
 		watch: {type: 'boolean', default: false, description: 'Keep running and send callbacks as they come, until stopped'},
-		concurrency: {type: 'string', description: `Requests in flight at once, ${rangeText(ranges.concurrency)} (default 10)`},
-		limit: {type: 'string', description: `Claim at most this many callbacks, ${rangeText(ranges.claimLimit)}`},
-		leaseSeconds: {type: 'string', description: `How long a claim holds if this sender dies, ${rangeText(seconds(ranges.leaseMs))} s (default 60)`},
-		timeoutSeconds: {type: 'string', description: `Timeout of one request, ${rangeText(seconds(ranges.timeoutMs))} s (default 15)`},
+		concurrency: {type: 'string', placeholder: 'N', description: `Requests in flight at once, ${rangeText(ranges.concurrency)} (default 10)`},
+		limit: {type: 'string', placeholder: 'N', description: `Claim at most this many callbacks, ${rangeText(ranges.claimLimit)}`},
+		leaseSeconds: {type: 'string', placeholder: 'SECONDS', description: `How long a claim holds if this sender dies, ${rangeText(seconds(ranges.leaseMs))} s (default 60)`},
+		timeoutSeconds: {type: 'string', placeholder: 'SECONDS', description: `Timeout of one request, ${rangeText(seconds(ranges.timeoutMs))} s (default 15)`},
 		blockPrivateNetworks: {type: 'boolean', default: false, description: 'Refuse to connect to loopback, private, link-local, CGNAT and cloud metadata addresses'},
-		allowNetwork: {type: 'string', isMultiple: true, description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
-		metricsPort: {type: 'string', description: `Serve Prometheus metrics (/metrics, /healthz) on this port, ${rangeText(ranges.port)} (0: any free port, printed)`},
-		metricsHost: {type: 'string', description: 'With --metrics-port: the address to listen on (default 127.0.0.1)'},
-		logFormat: {type: 'string', description: 'text (default) or json: one JSON object per line on stderr'},
+		allowNetwork: {type: 'string', isMultiple: true, placeholder: 'CIDR', description: 'With --block-private-networks: a subnet (CIDR) that stays reachable (repeatable)'},
+		metricsPort: {type: 'string', placeholder: 'PORT', description: `Serve Prometheus metrics (/metrics, /healthz) on this port, ${rangeText(ranges.port)} (0: any free port, printed)`},
+		metricsHost: {type: 'string', placeholder: 'HOST', description: 'With --metrics-port: the address to listen on (default 127.0.0.1)'},
+		logFormat: {type: 'string', placeholder: 'FORMAT', description: 'text (default) or json: one JSON object per line on stderr'},
 		json: {type: 'boolean', default: false, description: 'Print the summary as JSON'},
 	},
 	takesArguments: true,
@@ -192,6 +194,7 @@ export const sendCallbacksCommand: Command = {
 		let summary: SendSummary;
 		let metrics: {close(): Promise<void>} | undefined;
 		try {
+			await checkHookFlag(httpHooks, options.hookId);
 			metrics = metricsPort === undefined ? undefined : await startMetrics(httpHooks, {port: metricsPort, host: flags['metricsHost'] as string | undefined}, log, io.interactive);
 			summary = await httpHooks.sendCallbacks({...options, signal: io.stopSignal, onProgress: progressLine(io, Boolean(options.watch))});
 		} catch (error) {
@@ -200,7 +203,7 @@ export const sendCallbacksCommand: Command = {
 				throw unwritable;
 			}
 
-			if (isUnavailable(error)) {
+			if (await isUnavailable(error)) {
 				throw new DatabaseUnavailableError(`Lost the database while sending: ${(error as Error).message}; callbacks this run held are sent again once their lease runs out`);
 			}
 

@@ -1,7 +1,6 @@
-import {callbackStats} from '../../source/operations/stats.js';
 import {ranges} from '../../source/numbers.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
-import {databaseFlag, openHttpHooks} from '../database.js';
+import {checkHookFlag, databaseFlag, openHttpHooks} from '../database.js';
 import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {duration, latency, percent} from '../format-stats.js';
 import {formatTable} from '../format-table.js';
@@ -9,7 +8,6 @@ import {safeJson} from '../safe-text.js';
 
 export const statsCommand: Command = {
 	name: 'stats',
-	summary: 'Per hook: callbacks by status, delivery lag, success rate and latency',
 	usage: 'stats [--hook-id N] [--window-minutes 60] [--json | --prometheus]',
 	help: [
 		'For every hook: its callbacks by status; LAG, the age of the oldest callback that is due',
@@ -22,8 +20,8 @@ export const statsCommand: Command = {
 	examples: ['hooks stats', 'hooks stats --window-minutes 15 --json', 'hooks stats --hook-id 3', 'hooks stats --prometheus > /var/lib/node_exporter/textfile/http_hooks.prom'],
 	flags: {
 		...databaseFlag,
-		hookId: {type: 'string', description: 'Only this hook'},
-		windowMinutes: {type: 'string', description: `Minutes of attempts to rate, ${rangeText(ranges.windowMinutes)} (default 60)`},
+		hookId: {type: 'string', placeholder: 'N', description: 'Only this hook (it must exist)'},
+		windowMinutes: {type: 'string', placeholder: 'MINUTES', description: `Minutes of attempts to rate, ${rangeText(ranges.windowMinutes)} (default 60)`},
 		json: {type: 'boolean', default: false, description: 'Print the figures as JSON'},
 		prometheus: {type: 'boolean', default: false, description: 'Print the figures in the Prometheus text format'},
 	},
@@ -36,6 +34,8 @@ export const statsCommand: Command = {
 		const hookId = optionalIntegerFlag('--hook-id', flags['hookId'], ranges.id);
 		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
 		try {
+			await checkHookFlag(httpHooks, hookId);
+			const {callbackStats} = await import('../../source/operations/stats.js');
 			const stats = await callbackStats(httpHooks.models, {windowMinutes, hookId});
 			if (flags['prometheus']) {
 				const hooks = await httpHooks.models.Hook.findAll({attributes: ['id', 'name', 'enabled'], where: hookId === undefined ? {} : {id: hookId}, order: [['id', 'ASC']]});

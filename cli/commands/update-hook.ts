@@ -7,7 +7,6 @@ import {safeJson, safeText} from '../safe-text.js';
 
 export const updateHookCommand: Command = {
 	name: 'update-hook',
-	summary: 'Change fields of a hook: only the flags given are changed',
 	usage: 'update-hook --hook-id N [--field VALUE…] [--json]',
 	help: [
 		'Changes the fields given as flags; the hook as a whole is validated again, as on creation.',

@@ -3,7 +3,7 @@ import {countRemaining} from './count-remaining.js';
 import type {SendProgress} from './send-options.js';
 
 type Source = {
-	counts(): Pick<SendProgress, 'claimed' | 'sent' | 'retrying' | 'failed' | 'inFlight'>;
+	counts(): Pick<SendProgress, 'claimed' | 'sent' | 'retrying' | 'retryingNow' | 'failed' | 'inFlight'>;
 	/** Callbacks claimed and not written yet. */
 	held(): number;
 	/** Callback ids still to claim (a resend), or undefined to count the due ones. */

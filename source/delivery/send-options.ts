@@ -5,7 +5,13 @@ import type {DeliveryOptions} from './delivery-settings.js';
 export type SendProgress = {
 	claimed: number;
 	sent: number;
+	/** Failed attempts with a retry scheduled, so far (as in the summary). */
 	retrying: number;
+	/**
+	 * Callbacks retrying now: their last attempt in this run failed and a retry is scheduled; a
+	 * callback leaves this count when a later attempt sends it or fails it for good.
+	 */
+	retryingNow: number;
 	failed: number;
 	/** Requests under way right now. */
 	inFlight: number;

@@ -76,6 +76,8 @@ class SendRun {
 	 * stop. A held callback with a key (an ordered hook's) holds back its record's later callbacks.
 	 */
 	readonly #held = new Map<number, string | null>();
+	/** Callbacks whose last attempt in this run failed with a retry scheduled (the progress line's "retrying"). */
+	readonly #retrying = new Set<number>();
 	#exhausted = false;
 	#refilling: Promise<void> | undefined;
 	#claimError: unknown;
@@ -143,7 +145,7 @@ class SendRun {
 	async run(): Promise<SendSummary> {
 		const renewal = setInterval(() => void this.#renew(), Math.max(500, Math.floor(this.#settings.leaseMs / 3)));
 		const progress = this.options.onProgress && new ProgressMeter(this.sequelize, {
-			counts: () => ({claimed: this.#summary.claimed, sent: this.#summary.sent, retrying: this.#summary.retrying, failed: this.#summary.failed, inFlight: this.#inFlight}),
+			counts: () => ({claimed: this.#summary.claimed, sent: this.#summary.sent, retrying: this.#summary.retrying, retryingNow: this.#retrying.size, failed: this.#summary.failed, inFlight: this.#inFlight}),
 			held: () => this.#held.size,
 			idsLeft: () => this.#source.idsLeft,
 			cutoff: () => this.#source.cutoff(new Date()),
@@ -392,10 +394,13 @@ class SendRun {
 				lost++;
 			} else if (outcome.status === 'sent') {
 				this.#summary.sent++;
+				this.#retrying.delete(id);
 			} else if (outcome.status === 'error') {
 				this.#summary.failed++;
+				this.#retrying.delete(id);
 			} else {
 				this.#summary.retrying++;
+				this.#retrying.add(id);
 			}
 		}
 

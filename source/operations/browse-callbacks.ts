@@ -1,9 +1,9 @@
 import {literal, Op, QueryTypes, type BindOrReplacements, type WhereOptions} from 'sequelize';
-import {HttpHooksError, quote} from '../errors.js';
 import {checkInteger, ranges} from '../numbers.js';
 import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
+import {checkStatus} from './callback-statuses.js';
 
-export const callbackStatuses: CallbackStatus[] = ['waiting', 'sending', 'sent', 'error', 'cancelled'];
+export {callbackStatuses, checkStatus} from './callback-statuses.js';
 
 export type CallbackFilter = {
 	status?: CallbackStatus;
@@ -17,14 +17,6 @@ export type CallbackPage = {
 	/** Pass as `beforeId` for the next (older) page; undefined on the last page. */
 	nextBeforeId?: number;
 };
-
-export function checkStatus(status: string | undefined): CallbackStatus | undefined {
-	if (status !== undefined && !(callbackStatuses as string[]).includes(status)) {
-		throw new HttpHooksError(`Status ${quote(status)} is not one of ${callbackStatuses.join(', ')}`);
-	}
-
-	return status as CallbackStatus | undefined;
-}
 
 /** The columns --search looks in: what the listing shows as HOOK, the URL and DETAILS. */
 const searchedColumns = ['hook_name', 'target_url', 'status_details'];

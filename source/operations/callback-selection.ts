@@ -2,7 +2,7 @@ import {QueryTypes, type Sequelize} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
 import {checkId, checkInteger, ranges} from '../numbers.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
-import {callbackStatuses} from './browse-callbacks.js';
+import {callbackStatuses} from './callback-statuses.js';
 import {parseTimeSelector} from './time-selector.js';
 
 /** Which callbacks `resendCallbacks` and `cancelCallbacks` act on; every given part must match. */
@@ -139,7 +139,7 @@ export function selectionWhere(selection: Selection): {sql: string; replacements
 }
 
 /** A hook the selection names must exist: else an HttpHooksError naming the id. */
-export async function checkHookExists(models: HttpHooksModels, selection: Selection): Promise<void> {
+export async function checkHookExists(models: HttpHooksModels, selection: Pick<Selection, 'hookId'>): Promise<void> {
 	if (selection.hookId !== undefined && await models.Hook.count({where: {id: selection.hookId}}) === 0) {
 		throw new HttpHooksError(`No hook with id ${quote(selection.hookId)}`);
 	}

@@ -1,22 +1,13 @@
-import path from 'node:path';
 import {Sequelize, type Options} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
-import {redactDatabaseUrl} from '../operations/mask-credentials.js';
+import {isPostgresUrl, isUnsupportedUrl, redact, sqliteFile} from './database-url.js';
 
-export const defaultDatabaseFile = './http-hooks.sqlite';
-
-/**
- * The database to use: `--database-url`, else DATABASE_URL, else the SQLite file
- * ./http-hooks.sqlite. A URL is `postgres://…`, `sqlite:path/to/file` or a plain file path.
- */
-export function databaseUrlFrom(flag: string | undefined, environment: NodeJS.ProcessEnv = process.env): string {
-	return flag?.trim() || environment['DATABASE_URL']?.trim() || defaultDatabaseFile;
-}
+export {databaseUrlFrom, defaultDatabaseFile, redact, sqliteFile} from './database-url.js';
 
 /** Open a Sequelize instance for a database URL (no logging; the programs print their own). */
 export function openDatabase(url: string, options: Options = {}): Sequelize {
 	const common: Options = {logging: false, ...options};
-	if (/^postgres(ql)?:\/\//i.test(url)) {
+	if (isPostgresUrl(url)) {
 		try {
 			// Checked first: Node's legacy parser would print a bad URL, password and all, in a warning.
 			new URL(url); // eslint-disable-line no-new
@@ -26,28 +17,9 @@ export function openDatabase(url: string, options: Options = {}): Sequelize {
 		}
 	}
 
-	if (/^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
+	if (isUnsupportedUrl(url)) {
 		throw new HttpHooksError(`Database URL ${quote(redact(url))} is not supported: use postgres://…, sqlite:FILE or a file path`);
 	}
 
 	return new Sequelize({dialect: 'sqlite', storage: sqliteFile(url), ...common});
-}
-
-/** The absolute path of the file a SQLite URL (`sqlite:FILE` or a plain path) names; undefined for PostgreSQL. */
-export function sqliteFile(url: string): string | undefined {
-	if (/^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
-		return undefined;
-	}
-
-	const storage = url.replace(/^sqlite:(\/\/)?/i, '');
-	if (storage === '' || storage === ':memory:') {
-		throw new HttpHooksError(`Database URL ${quote(url)} names no file: the programs need a database file shared with the app`);
-	}
-
-	return path.resolve(storage);
-}
-
-/** A URL fit for messages: the password replaced, in every form (see `redactDatabaseUrl`). */
-export function redact(url: string): string {
-	return redactDatabaseUrl(url);
 }

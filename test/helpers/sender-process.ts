@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {repoRoot} from './run-cli.js';
+import {hooksArgs, repoRoot} from './run-cli.js';
 
 export type Exit = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
 
@@ -13,9 +13,9 @@ export type SenderProcess = {
 };
 
 /** The real `hooks send-callbacks …` as a child process we can signal, without DATABASE_URL. */
-export function startSender(args: string[]): SenderProcess {
+export async function startSender(args: string[]): Promise<SenderProcess> {
 	const {DATABASE_URL: _ignored, ...environment} = process.env;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', 'send-callbacks', ...args], {cwd: repoRoot, env: environment});
+	const child = spawn(process.execPath, await hooksArgs(['send-callbacks', ...args]), {cwd: repoRoot, env: environment});
 	let stdout = '';
 	let stderr = '';
 	let alive = true;
