@@ -1,5 +1,5 @@
 import {documentHook} from '../../source/hooks/hook-document.js';
-import {secretChange} from '../../source/hooks/hook-store.js';
+import {secretChange} from '../../source/hooks/secret-rotation.js';
 import {exitCodes, UsageError, type Command} from '../command.js';
 import {databaseFlag, openHttpHooks} from '../database.js';
 import {asUsageAsync, hookFieldFlags, hookIdFlag, hookIdFlagSpec, hookInputFromFlags} from '../hook-flags.js';

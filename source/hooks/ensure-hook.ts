@@ -1,5 +1,5 @@
 import type {HookRecord} from './hook-store.js';
-import {secretChange} from './hook-store.js';
+import {secretChange} from './secret-rotation.js';
 import {comparable, hookFields} from './hook-fields.js';
 import type {HookInput, ValidHook} from './validate-hook.js';
 

@@ -7,10 +7,11 @@ import {readCatalog} from '../store/model-catalog.js';
 import type {HookAttributes, HttpHooksModels, SignalAttributes} from '../store/models.js';
 import {customSignalName, isBuiltInSignal} from '../signals.js';
 import {validateHook, type HookInput, type ValidationContext} from './validate-hook.js';
-import {checkInteger, ranges} from '../numbers.js';
-import {sqlDate} from '../store/db-date.js';
 import {lockName} from '../store/name-lock.js';
 import {declaredInput, fieldChanges, type EnsureResult} from './ensure-hook.js';
+import {secretChange, type RotateOptions} from './secret-rotation.js';
+
+export {secretChange, type RotateOptions} from './secret-rotation.js';
 
 // An enabled hook has no reason to be disabled: (re-)enabling clears what the sender stored.
 const healthy = {disabledReason: null, disabledAt: null};
@@ -19,8 +20,6 @@ const healthy = {disabledReason: null, disabledAt: null};
 async function clearFailures(sequelize: Sequelize, hookId: number, transaction?: Transaction): Promise<void> {
 	await sequelize.query('DELETE FROM http_hook_health WHERE hook_id = :hookId', {replacements: {hookId}, transaction});
 }
-
-export type RotateOptions = {keepPreviousForMs?: number};
 
 export type UpdateHookOptions = {
 	/**
@@ -32,31 +31,8 @@ export type UpdateHookOptions = {
 	loaded?: HookRecord;
 };
 
-const defaultKeepPreviousMs = 24 * 60 * 60 * 1000;
-
 /** A hook as the API returns it: its row with signal names. */
 export type HookRecord = Omit<HookAttributes, 'signals'> & {signals: string[]};
-
-/**
- * The secret fields of a hook whose secret becomes `newSecret`: a changed secret keeps the current
- * one signing beside it for `keepPreviousForMs` (0: dropped at once); an unchanged one leaves the
- * rotation window as it is; no secret (null or blank) drops both.
- */
-export function secretChange(current: Pick<HookRecord, 'secret'>, newSecret: string | null, {keepPreviousForMs = defaultKeepPreviousMs}: RotateOptions = {}): Partial<HookInput> {
-	checkInteger('keepPreviousForMs', keepPreviousForMs, ranges.keepPreviousForMs);
-
-	const next = newSecret === null || String(newSecret).trim() === '' ? null : String(newSecret).trim();
-	if (next !== null && next === current.secret) {
-		return {secret: newSecret};
-	}
-
-	const keep = current.secret !== null && next !== null && keepPreviousForMs > 0;
-	return {
-		secret: newSecret,
-		previousSecret: keep ? current.secret : null,
-		previousSecretExpiresAt: keep ? sqlDate(new Date(Date.now() + keepPreviousForMs), 'The end of the previous secret') : null,
-	};
-}
 
 /** Create, change and delete hooks and signals, validated by one set of rules for every caller. */
 export class HookStore {
