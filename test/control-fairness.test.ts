@@ -48,3 +48,31 @@ dialectTest('an endpoint that never answers in time does not take the slots anot
 		await working.close();
 	}
 }, {serial: true});
+
+dialectTest('callbacks of other hooks are claimed while a hanging endpoint holds every slot, ready when the slots free', async (t, database) => {
+	const hanging = await startReceiver(async () => ({status: 200, delayMs: 30_000}));
+	const working = await startReceiver(async () => ({status: 200}));
+	const concurrency = 4;
+	const stop = new AbortController();
+	try {
+		const {httpHooks, hookId: workingHook} = await appWithHook(t, database, {targetUrl: `${working.url}/hooks`});
+		const hangingHook = (await httpHooks.createHook({name: 'hanging', model: 'Owner', signals: ['afterCreate'], targetUrl: `${hanging.url}/hooks`})).id;
+		// The hanging hook's callbacks are older and fill the first claim: every slot starts one.
+		const batchSize = 20;
+		await insertCallbacks(httpHooks.models, batchSize, {hookId: hangingHook, hookName: 'hanging', targetUrl: `${hanging.url}/hooks`, nextAttemptAt: new Date(Date.now() - 60_000)});
+		await insertCallbacks(httpHooks.models, 20, {hookId: workingHook, hookName: 'working', targetUrl: `${working.url}/hooks`, nextAttemptAt: new Date(Date.now() - 30_000)});
+		const run = httpHooks.sendCallbacks({watch: true, signal: stop.signal, concurrency, delivery: {timeoutMs, batchSize}});
+		try {
+			await working.waitFor(1, 60_000);
+			// When the first slots free (the timeout), the working hook's callbacks must already be
+			// queued: a claim made only then would come after the hanging hook took every slot again.
+			t.true(hanging.requests.length < 2 * concurrency, `the hanging endpoint got ${hanging.requests.length} requests before the other hook's first (a second wave of ${concurrency} means its callbacks were claimed late)`);
+		} finally {
+			stop.abort();
+			await run;
+		}
+	} finally {
+		await hanging.close();
+		await working.close();
+	}
+}, {serial: true});

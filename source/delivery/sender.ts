@@ -232,15 +232,7 @@ class SendRun {
 				return undefined;
 			}
 
-			// Claim ahead: the next batch is on its way while a whole one still feeds the slots.
-			if (this.#queue.unfull <= this.#batch && !this.#exhausted) {
-				this.#refilling ??= this.#claimMore().catch(error => {
-					this.#claimError ??= error;
-				}).finally(() => {
-					this.#refilling = undefined;
-				});
-			}
-
+			this.#claimAheadIfLow();
 			const callback = this.#queue.take();
 			if (callback && callback.hookId !== null && this.#disabledHooks.has(callback.hookId) && this.#source.idsLeft === undefined) {
 				this.#queue.finished(callback.hookId);
@@ -259,6 +251,27 @@ class SendRun {
 			// Queued callbacks whose hooks hold their share of the slots wait for one of theirs.
 			await Promise.race([this.#refilling ?? this.#queue.changed(), this.#queue.changed()]);
 		}
+	}
+
+	/**
+	 * Claim ahead: the next batch is on its way while a whole one still feeds the slots. Checked
+	 * when a slot asks for work and again when a claim ends: the slots may all be busy by then (an
+	 * endpoint that hangs holds them until the timeout), and the callbacks of other hooks must be
+	 * queued meanwhile, ready for the slots their share gives them.
+	 */
+	#claimAheadIfLow(): void {
+		if (this.#refilling || this.#exhausted || this.#stopping || this.#queue.unfull > this.#batch) {
+			return;
+		}
+
+		this.#refilling = this.#claimMore().catch(error => {
+			this.#claimError ??= error;
+		}).finally(() => {
+			this.#refilling = undefined;
+			if (this.#claimError === undefined) {
+				this.#claimAheadIfLow();
+			}
+		});
 	}
 
 	async #claimMore(): Promise<void> {
