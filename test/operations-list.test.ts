@@ -109,11 +109,12 @@ dialectTest('search: %, _ and \\ match themselves, case aside, in listing, count
 	]);
 	const ids = async (search: string) => (await pageCallbacks(httpHooks.models, {search})).rows.map(row => row.id).sort((a, b) => a - b);
 	t.deepEqual(await ids('status_code:5'), serverError);
-	t.deepEqual(await ids('STATUS_CODE:'), [...serverError, ...tooMany]);
+	t.deepEqual(await ids('STATUS_CODE:'), [...serverError, ...tooMany].sort((a, b) => a - b));
 	t.deepEqual(await ids('50%'), percent);
-	t.deepEqual(await ids('a\\b'), [...backslash, ...upper]);
+	// Inserted concurrently: the two ids come in either order.
+	t.deepEqual(await ids('a\\b'), [...backslash, ...upper].sort((a, b) => a - b));
 	t.deepEqual(await ids('%'), percent);
-	t.deepEqual(await ids('_'), [...serverError, ...tooMany]);
+	t.deepEqual(await ids('_'), [...serverError, ...tooMany].sort((a, b) => a - b));
 	t.is(await countCallbacks(httpHooks.models, {search: 'status_code:'}), 2);
 	t.is([noUnderscore, fiveHundred, plain].flat().length, 3, 'near misses, matched by none of the searches above');
 

@@ -88,8 +88,9 @@ export async function cancelCallbacks(models: HttpHooksModels, options: CancelOp
 	// The lease and its holder stay: the holder's result write or release clears them, and that
 	// is what this call waits for. The status is checked again in this very statement.
 	const dialect = dialectOf(sequelize);
-	const set = `status = 'cancelled', next_attempt_at = NULL,
-		status_details = SUBSTR(${dialect.concat('\'cancelled; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512), updated_at = :now`;
+	// status_details first: MySQL assigns left to right, each assignment seeing the ones before.
+	const set = `status_details = SUBSTR(${dialect.concat('\'cancelled; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512),
+		status = 'cancelled', next_attempt_at = NULL, updated_at = :now`;
 	const held: number[] = [];
 	const {stopped} = await forEachBatch(sequelize, selection, batchSize, options.signal, async ids => {
 		const rows = await dialect.retryingLockConflicts(async () => dialect.updateReturning<{id: number | string}>(sequelize, {

@@ -59,8 +59,9 @@ export async function resendCallbacks(models: HttpHooksModels, options: ResendOp
 
 	// The earlier status and reason stay readable in status_details; the attempts keep their own rows.
 	const dialect = dialectOf(sequelize);
-	const set = `status = 'waiting', next_attempt_at = :due, attempts = 0, lease_until = NULL, locked_by = NULL,
-		status_details = SUBSTR(${dialect.concat('\'resent; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512), updated_at = :due`;
+	// status_details first: MySQL assigns left to right, each assignment seeing the ones before.
+	const set = `status_details = SUBSTR(${dialect.concat('\'resent; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512),
+		status = 'waiting', next_attempt_at = :due, attempts = 0, lease_until = NULL, locked_by = NULL, updated_at = :due`;
 	const {stopped} = await forEachBatch(sequelize, selection, batchSize, options.signal, async ids => {
 		const rows = await dialect.retryingLockConflicts(async () => dialect.updateReturning(sequelize, {
 			table: 'http_callbacks', columns: ['id'], set, where: 'id IN (:ids) AND status IN (:statuses)',
