@@ -6,6 +6,7 @@ import type {ReloadWatcher} from './capture/reload-watcher.js';
 import {sendCallbacks, type SendOptions, type SendSummary} from './delivery/sender.js';
 import {HookStore, type HookRecord, type RotateOptions, type UpdateHookOptions} from './hooks/hook-store.js';
 import type {HookInput} from './hooks/validate-hook.js';
+import type {EnsureResult} from './hooks/ensure-hook.js';
 import {deleteOldCallbacks, type DeleteOldOptions, type DeleteOldResult} from './operations/delete-old-callbacks.js';
 import {cancelCallbacks, type CancelOptions, type CancelResult} from './operations/cancel-callbacks.js';
 import {resendCallbacks, type ResendOptions, type ResendResult} from './operations/resend-callbacks.js';
@@ -60,6 +61,23 @@ export class HttpHooks {
 	async createHook(input: HookInput): Promise<HookRecord> {
 		await this.#signalsDefined();
 		return this.#changed(await this.hooks.createHook(input));
+	}
+
+	/**
+	 * Create the hook named `input.name`, or update it to what `input` declares, so that start-up
+	 * code can run any number of times, in any number of processes at once, and leave one hook.
+	 * Fields not given take their defaults, but for `enabled` and the secrets, which stay as they
+	 * are (a new `secret` rotates: the old one signs beside it for 24 h). Validated as createHook.
+	 * Returns the hook, whether it was `created`, `updated` or `unchanged`, and what changed.
+	 */
+	async ensureHook(input: HookInput): Promise<EnsureResult> {
+		await this.#signalsDefined();
+		const result = await this.hooks.ensureHook(input);
+		if (result.outcome !== 'unchanged') {
+			await this.reloadHooks();
+		}
+
+		return result;
 	}
 
 	/**
@@ -206,6 +224,12 @@ export class HttpHooks {
 
 	async listSignals(): Promise<SignalAttributes[]> {
 		return this.hooks.listSignals();
+	}
+
+	/** Delete a custom signal; refused with InvalidSignalError naming the hooks while any uses it. */
+	async deleteSignal(name: string): Promise<void> {
+		await this.#signalsDefined();
+		await this.hooks.deleteSignal(name);
 	}
 
 	/** A custom signal for app code; its row is created if missing. */

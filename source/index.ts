@@ -10,6 +10,7 @@ export type {HookRecord, RotateOptions} from './hooks/hook-store.js';
 export {secretChange} from './hooks/hook-store.js';
 export {StaleHookError} from './errors.js';
 export type {UpdateHookOptions} from './hooks/hook-store.js';
+export type {EnsureResult, EnsureOutcome, FieldChange} from './hooks/ensure-hook.js';
 export type {CustomSignal} from './capture/custom-signal.js';
 export type {Serializer, SerializerClass, SerializerModules} from './payload/serializer.js';
 export type {

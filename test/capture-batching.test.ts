@@ -90,3 +90,28 @@ dialectTest('callbacks held by a transaction are written even when the handle cl
 	await transaction.commit();
 	t.is(await rawCount(sequelize), 1);
 }, {dialects: allDialects});
+
+dialectTest('the callback INSERT, run on the driver\'s connection, binds values as they are and shows in the app\'s query log', async (t, {sequelize}) => {
+	const {Item, httpHooks} = await app(sequelize);
+	const logged: string[] = [];
+	const options = (sequelize as unknown as {options: {logging: unknown}}).options;
+	const before = options.logging;
+	options.logging = (sql: string) => logged.push(sql);
+	const names = ['$1', '?', ':name', '$2 $$ \' " `', 'x'.repeat(250), '\u0001\u001f\u202e', '{{ 7 * 7 }}'];
+	try {
+		await sequelize.transaction(async transaction => {
+			for (const name of names) {
+				await Item.create({name}, {transaction});
+			}
+		});
+		await Item.create({name: 'autocommit $1'});
+	} finally {
+		options.logging = before;
+	}
+
+	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.json.name), [...names, 'autocommit $1'], 'every value reached its column unchanged');
+	const inserts = logged.filter(sql => sql.includes('INSERT INTO http_callbacks'));
+	t.true(inserts.length >= 2, `the library's INSERTs are in the app's log (${inserts.length})`);
+	t.true(inserts.every(sql => !sql.includes('autocommit $1')), 'values are bound, never inlined into the statement');
+	await httpHooks.close();
+}, {dialects: allDialects});

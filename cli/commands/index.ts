@@ -9,6 +9,13 @@ import {statsCommand} from './stats.js';
 import {previewCommand} from './preview.js';
 import {resendCommand} from './resend.js';
 import {cancelCommand} from './cancel.js';
+import {createHookCommand} from './create-hook.js';
+import {updateHookCommand} from './update-hook.js';
+import {disableCommand, enableCommand} from './enable-hook.js';
+import {deleteHookCommand} from './delete-hook.js';
+import {deleteSignalCommand} from './delete-signal.js';
+import {exportHooksCommand} from './export-hooks.js';
+import {importHooksCommand} from './import-hooks.js';
 
 /** Every subcommand of `hooks`, in the order help lists them. Add a command here to ship it. */
 export const commands: Command[] = [
@@ -19,6 +26,14 @@ export const commands: Command[] = [
 	resendCommand,
 	cancelCommand,
 	listHooksCommand,
+	createHookCommand,
+	updateHookCommand,
+	enableCommand,
+	disableCommand,
+	deleteHookCommand,
+	deleteSignalCommand,
+	exportHooksCommand,
+	importHooksCommand,
 	listCallbacksCommand,
 	statsCommand,
 	previewCommand,

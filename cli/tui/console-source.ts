@@ -107,6 +107,16 @@ export class ConsoleSource {
 		return this.httpHooks.createSignal(name.trim());
 	}
 
+	/** The hooks that use a signal now (by name), so that a delete can be refused before it is asked. */
+	async signalUsers(name: string): Promise<Array<{id: number; name: string}>> {
+		return (await this.httpHooks.listHooks()).filter(hook => hook.signals.includes(name)).map(({id, name}) => ({id, name}));
+	}
+
+	/** Delete a custom signal; the library refuses (naming the hooks) if one uses it by then. */
+	async deleteSignal(name: string): Promise<void> {
+		await this.httpHooks.deleteSignal(name);
+	}
+
 	async pageCallbacks(filter: CallbacksFilter, options: {limit: number; beforeId?: number}): Promise<CallbackPage> {
 		const page = await pageCallbacks(this.httpHooks.models, libraryFilter(filter), options);
 		return {...page, rows: page.rows.map(row => maskCallbackFields(row))};

@@ -25,7 +25,7 @@ export type Action =
 	| 'up' | 'down' | 'pageUp' | 'pageDown' | 'first' | 'last'
 	| 'open' | 'switchPane' | 'back'
 	| 'newHook' | 'editHook' | 'toggleHook' | 'deleteHook' | 'hookCallbacks' | 'preview' | 'closePreview'
-	| 'newSignal'
+	| 'newSignal' | 'deleteSignal'
 	| 'cycleStatus' | 'search' | 'clearFilter' | 'pause' | 'resend' | 'resendAll' | 'cancelCallback' | 'cancelAll'
 	| 'nextField' | 'previousField' | 'save' | 'cancel' | 'externalEditor'
 	| 'choosePrevious' | 'chooseNext' | 'toggleOption'
@@ -92,6 +92,7 @@ export const keymap: Binding[] = [
 	{context: 'hooks', action: 'preview', keys: ['v'], label: 'preview', description: 'Preview the request the hook would send for a record id typed in (sends nothing)'},
 
 	{context: 'signals', action: 'newSignal', keys: ['n'], label: 'new signal', description: 'Add a custom signal', footer: true},
+	{context: 'signals', action: 'deleteSignal', keys: ['d'], label: 'delete', description: 'Delete the custom signal (asks first; refused, with the hooks named, while a hook uses it)', footer: true},
 
 	{context: 'callbacks', action: 'cycleStatus', keys: ['s'], label: 'status', description: 'Filter by status: all, waiting, sending, sent, error, cancelled', footer: true},
 	{context: 'callbacks', action: 'search', keys: ['/'], label: 'search', description: 'Filter by text in the hook name, URL or status details', footer: true},

@@ -1,6 +1,7 @@
 import {createHash, randomUUID} from 'node:crypto';
 import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import {dialectOf} from '../store/dialects/index.js';
+import {directPlaceholders, runDirect, type Placeholders} from '../store/direct-statement.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
@@ -101,29 +102,34 @@ export function errorRow(row: CallbackRow, reason: string): CallbackRow {
 	return {...row, headers: '{}', payload: null, status: 'error', statusDetails: cut(reason, statusDetailsLimit), orderingKey: null};
 }
 
-// One prepared statement text per number of rows: values are always bound, never inlined, so
-// any value (NUL, quotes, `$1`, `?`, `:name`, megabytes) reaches the column as it is.
-const insertSql = new Map<number, string>();
-function insertStatement(count: number): string {
-	let sql = insertSql.get(count);
+// One statement text per number of rows and placeholder style: values are always bound, never
+// inlined, so any value (NUL, quotes, `$1`, `?`, `:name`, megabytes) reaches the column as it is.
+const insertSql = new Map<string, string>();
+function insertStatement(count: number, placeholders: Placeholders): string {
+	const key = `${placeholders}:${count}`;
+	let sql = insertSql.get(key);
 	if (!sql) {
-		const rows = Array.from({length: count}, (_, row) => `(${columns.map((_, column) => `$${(row * columns.length) + column + 1}`).join(', ')})`);
+		const place = placeholders === 'numbered' ? (index: number) => `$${index + 1}` : () => '?';
+		const rows = Array.from({length: count}, (_, row) => `(${columns.map((_, column) => place((row * columns.length) + column)).join(', ')})`);
 		sql = `INSERT INTO http_callbacks (${columns.join(', ')}) VALUES ${rows.join(', ')}`;
-		insertSql.set(count, sql);
+		insertSql.set(key, sql);
 	}
 
 	return sql;
 }
 
-/** Insert callback rows in one statement with bound values, inside the given transaction. */
+/** Insert callback rows in multi-row statements with bound values, inside the given transaction. */
 export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[], transaction?: Transaction | null): Promise<void> {
 	if (rows.length === 0) {
 		return;
 	}
 
 	const {time, rowsPerInsert, bytesPerInsert} = dialectOf(sequelize);
+	const placeholders = directPlaceholders(sequelize);
 	for (const chunk of chunks(rows, rowsPerInsert, bytesPerInsert)) {
-		await sequelize.query(insertStatement(chunk.length), {bind: insertValues(chunk, time), transaction: transaction ?? undefined, type: QueryTypes.INSERT});
+		const values = insertValues(chunk, time);
+		await runDirect(sequelize, insertStatement(chunk.length, placeholders ?? 'numbered'), values, transaction,
+			async () => sequelize.query(insertStatement(chunk.length, 'numbered'), {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT}));
 	}
 }
 

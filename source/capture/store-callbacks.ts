@@ -1,6 +1,7 @@
 import type {Sequelize, Transaction} from 'sequelize';
 import {CallbackStorageError, InvalidPayloadError, quote} from '../errors.js';
 import {dialectOf} from '../store/dialects/index.js';
+import {runDirect} from '../store/direct-statement.js';
 import {holdRows, outermost, writeHeldRows} from './pending-callbacks.js';
 import {errorRow, insertCallbacks, type CallbackRow} from './record-callbacks.js';
 
@@ -26,14 +27,14 @@ export async function isolated<T>(sequelize: Sequelize, transaction: Transaction
 		return work();
 	}
 
-	await sequelize.query(`SAVEPOINT ${savepoint}`, {transaction});
+	await statement(sequelize, `SAVEPOINT ${savepoint}`, transaction);
 	let result: T;
 	try {
 		result = await work();
 	} catch (error) {
 		try {
-			await sequelize.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, {transaction});
-			await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, {transaction});
+			await statement(sequelize, `ROLLBACK TO SAVEPOINT ${savepoint}`, transaction);
+			await statement(sequelize, `RELEASE SAVEPOINT ${savepoint}`, transaction);
 		} catch (rollbackError) {
 			throw new CallbackStorageError(`Could not roll back to the savepoint after a failed statement (${messageOf(rollbackError)}): ${messageOf(error)}`, {cause: error});
 		}
@@ -41,8 +42,12 @@ export async function isolated<T>(sequelize: Sequelize, transaction: Transaction
 		throw error;
 	}
 
-	await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, {transaction});
+	await statement(sequelize, `RELEASE SAVEPOINT ${savepoint}`, transaction);
 	return result;
+}
+
+async function statement(sequelize: Sequelize, sql: string, transaction: Transaction): Promise<void> {
+	await runDirect(sequelize, sql, [], transaction, async () => sequelize.query(sql, {transaction}));
 }
 
 // The database's own message: Sequelize wraps some errors in its own ("Validation error").

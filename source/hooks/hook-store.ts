@@ -9,6 +9,8 @@ import {customSignalName, isBuiltInSignal} from '../signals.js';
 import {validateHook, type HookInput, type ValidationContext} from './validate-hook.js';
 import {checkInteger, ranges} from '../numbers.js';
 import {sqlDate} from '../store/db-date.js';
+import {lockName} from '../store/name-lock.js';
+import {declaredInput, fieldChanges, type EnsureResult} from './ensure-hook.js';
 
 // An enabled hook has no reason to be disabled: (re-)enabling clears what the sender stored.
 const healthy = {disabledReason: null, disabledAt: null};
@@ -111,27 +113,76 @@ export class HookStore {
 			}
 		}
 
-		const enabling = written['enabled'] === true && !current.enabled;
-		await libraryWrite(this.sequelize, async transaction => {
-			const where = expected === undefined ? {id} : {id, revision: expected};
-			// The revision is written as well (the triggers move it on anyway): an update of
-			// updatedAt alone is skipped by Sequelize, and this one must run to check `where`.
-			const [count] = await this.models.Hook.update({...written, ...(enabling ? healthy : {}), revision: current.revision ?? 0, updatedAt: new Date()}, {where, transaction});
-			if (count === 0) {
-				// Changed (or deleted) between the check above and this write.
-				throw staleHook(await this.getHook(id), expected ?? 0, loaded);
-			}
-
-			if (enabling) {
-				await clearFailures(this.sequelize, id, transaction);
-			}
-
-			if ('signals' in changes) {
-				await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
-				await this.link(id, signals, transaction);
-			}
-		});
+		await libraryWrite(this.sequelize, async transaction => this.write(current, written, 'signals' in changes ? signals : undefined, expected, transaction, loaded));
 		return this.getHook(id);
+	}
+
+	/**
+	 * Create the hook named `input.name`, or bring it to what `input` declares: every field given,
+	 * the default of every field not given, except `enabled` and the secrets, kept as they are
+	 * when not given (see declaredInput). Validated exactly as createHook. Two processes ensuring
+	 * the same name take turns (lockName), so they never create two hooks.
+	 */
+	async ensureHook(input: HookInput): Promise<EnsureResult> {
+		if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+			throw new InvalidHookError(`ensureHook needs the hook's fields (an object), got ${quote(input)}`);
+		}
+
+		const context = await this.validationContext();
+		const name = typeof input.name === 'string' ? input.name.trim() : '';
+		if (name === '') {
+			await validateHook(input, context);
+		}
+
+		const {id, outcome, changes} = await libraryWrite(this.sequelize, async transaction => {
+			await lockName(this.sequelize, name, transaction);
+			const found = await this.models.Hook.findAll({where: {name}, include: [{model: this.models.Signal, as: 'signals', through: {attributes: []}}], order: [['id', 'ASC']], transaction});
+			if (found.length > 1) {
+				throw new InvalidHookError(`${found.length} hooks are named ${quote(name)} (ids ${found.map(hook => hook.id).join(', ')}): hooks as code match by name; rename or delete all but one`, {field: 'name'});
+			}
+
+			const current = found[0] ? toRecord(found[0].get({plain: true}) as HookAttributes) : undefined;
+			const valid = await validateHook(declaredInput(input, current), context);
+			const {signals, ...fields} = valid;
+			if (!current) {
+				const hook = await this.models.Hook.create(fields, {transaction});
+				await this.link(hook.id, signals, transaction);
+				return {id: hook.id, outcome: 'created' as const, changes: []};
+			}
+
+			const changes = fieldChanges(current, valid);
+			if (changes.length === 0) {
+				return {id: current.id, outcome: 'unchanged' as const, changes};
+			}
+
+			const written = Object.fromEntries(changes.filter(change => change.field !== 'signals').map(change => [change.field, fields[change.field as keyof typeof fields]]));
+			await this.write(current, written, changes.some(change => change.field === 'signals') ? signals : undefined, undefined, transaction);
+			return {id: current.id, outcome: 'updated' as const, changes};
+		});
+		return {hook: await this.getHook(id), outcome, changes};
+	}
+
+	/** Write validated fields (and signals, when given) of a hook, in `transaction`; with `expected`, only at that revision. */
+	private async write(current: HookRecord, written: Record<string, unknown>, signals: string[] | undefined, expected: number | undefined, transaction: Transaction, loaded?: HookRecord): Promise<void> {
+		const id = current.id;
+		const enabling = written['enabled'] === true && !current.enabled;
+		const where = expected === undefined ? {id} : {id, revision: expected};
+		// The revision is written as well (the triggers move it on anyway): an update of
+		// updatedAt alone is skipped by Sequelize, and this one must run to check `where`.
+		const [count] = await this.models.Hook.update({...written, ...(enabling ? healthy : {}), revision: current.revision ?? 0, updatedAt: new Date()}, {where, transaction});
+		if (count === 0) {
+			// Changed (or deleted) between the check above and this write.
+			throw staleHook(await this.getHook(id), expected ?? 0, loaded);
+		}
+
+		if (enabling) {
+			await clearFailures(this.sequelize, id, transaction);
+		}
+
+		if (signals !== undefined) {
+			await this.models.SignalLink.destroy({where: {hookId: id}, transaction});
+			await this.link(id, signals, transaction);
+		}
 	}
 
 	/**
@@ -197,22 +248,34 @@ export class HookStore {
 		return signals.map(signal => signal.get({plain: true}) as SignalAttributes);
 	}
 
+	/**
+	 * Delete a custom signal. Refused (InvalidSignalError naming them) while hooks use it: the
+	 * check and the delete are one transaction, with the signal's row locked, so a hook saved
+	 * meanwhile cannot lose its signal.
+	 */
 	async deleteSignal(name: string): Promise<void> {
+		if (typeof name !== 'string') {
+			throw new InvalidSignalError(`A signal name must be text, got ${quote(name)}`);
+		}
+
 		if (isBuiltInSignal(name)) {
 			throw new InvalidSignalError(`Signal ${quote(name)} is built in and cannot be deleted`);
 		}
 
-		const signal = await this.models.Signal.findOne({where: {name}, include: [{model: this.models.Hook, as: 'hooks'}]});
-		if (!signal) {
-			throw new InvalidSignalError(`No signal named ${quote(name)}`);
-		}
+		await libraryWrite(this.sequelize, async transaction => {
+			const signal = await this.models.Signal.findOne({where: {name}, lock: transaction.LOCK.UPDATE, transaction});
+			if (!signal) {
+				throw new InvalidSignalError(`No signal named ${quote(name)}`);
+			}
 
-		const hooks = (signal as unknown as {hooks: Array<{name: string}>}).hooks;
-		if (hooks.length > 0) {
-			throw new InvalidHookError(`Signal ${quote(name)} is used by hooks ${hooks.map(hook => quote(hook.name)).join(', ')}`);
-		}
+			const links = await this.models.SignalLink.findAll({where: {signalId: signal.id}, attributes: ['hookId'], transaction});
+			if (links.length > 0) {
+				const hooks = await this.models.Hook.findAll({where: {id: links.map(link => link.hookId)}, attributes: ['id', 'name'], order: [['id', 'ASC']], transaction});
+				throw new InvalidSignalError(`Signal ${quote(name)} is used by ${hooks.length === 1 ? 'hook' : `${hooks.length} hooks`} ${hooks.map(hook => `${quote(hook.name)} (id ${hook.id})`).join(', ')}: change or delete ${hooks.length === 1 ? 'it' : 'them'} first`);
+			}
 
-		await libraryWrite(this.sequelize, async transaction => signal.destroy({transaction}));
+			await signal.destroy({transaction});
+		});
 	}
 
 	private async link(hookId: number, signals: string[], transaction: Transaction): Promise<void> {

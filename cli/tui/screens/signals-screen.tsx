@@ -21,9 +21,9 @@ const header = `${cell('NAME', 32)}  ${cell('KIND', 8)}  ${cell('HOOKS', 5, 'rig
 
 /** Signals: the built-in ones and the app's custom ones, and a prompt to add a custom signal. */
 export function SignalsScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts}: ScreenProps) {
-	const {source, notify} = useConsole();
+	const {source, notify, confirm} = useConsole();
 	const listRows = Math.max(1, height - 3);
-	const [state, dispatch] = useStore(rowListReducer<SignalRow>, (): RowList<SignalRow> => ({rows: [], list: initialList(0, listRows)}));
+	const [state, dispatch, getState] = useStore(rowListReducer<SignalRow>, (): RowList<SignalRow> => ({rows: [], list: initialList(0, listRows)}));
 	const [prompt, setPrompt, getPrompt] = useValue<{value: string; error?: string} | undefined>(undefined);
 
 	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
@@ -55,6 +55,30 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 		}
 	};
 
+	const remove = async (signal: SignalRow) => {
+		if (signal.builtIn) {
+			notify(`Signal "${signal.name}" is built in and cannot be deleted`, 'error');
+			return;
+		}
+
+		const users = await source.signalUsers(signal.name);
+		if (users.length > 0) {
+			notify(`Signal "${signal.name}" is used by ${users.map(hook => `"${hook.name}" (id ${hook.id})`).join(', ')}: change or delete ${users.length === 1 ? 'that hook' : 'those hooks'} first`, 'error');
+			return;
+		}
+
+		confirm(`Delete signal "${signal.name}"? An app that defines it creates it again at its start.`, async () => {
+			try {
+				await source.deleteSignal(signal.name);
+				notify(`Signal "${signal.name}" deleted`, 'success');
+			} catch (error) {
+				notify(describeError(error), 'error');
+			}
+
+			await reload();
+		});
+	};
+
 	useKeys(contexts, {
 		onAction(action) {
 			const prompt = getPrompt();
@@ -74,6 +98,12 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 				onGlobal(action);
 			} else if (action === 'newSignal') {
 				setPrompt({value: ''});
+			} else if (action === 'deleteSignal') {
+				const {rows, list} = getState();
+				const signal = rows[list.cursor];
+				if (signal) {
+					remove(signal).catch(error => notify(describeError(error), 'error'));
+				}
 			} else if (navigationMoves[action]) {
 				dispatch({type: 'move', move: {type: navigationMoves[action]}});
 			}

@@ -129,6 +129,8 @@ export type SqlDialect = {
 	 * (MySQL commits DDL at once: there, the lock alone keeps migrators apart).
 	 */
 	withMigrationLock<T>(sequelize: Sequelize, work: (transaction: Transaction) => Promise<T>): Promise<T>;
+	/** Hold a lock on `name` until `transaction` ends: writers of the same name take turns (store/name-lock.ts). */
+	lockName(sequelize: Sequelize, name: string, transaction: Transaction): Promise<void>;
 	/** `column` contains the bound pattern `parameter`, case-insensitively; the pattern escapes with `likeEscape`. */
 	containsText(column: string, parameter: string): string;
 	likeEscape: string;

@@ -233,6 +233,11 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 				}
 			});
 		},
+		// GET_LOCK outlives the transaction; the row lock on http_hooks_state does not. Every change
+		// of a hook takes that row anyway (the version triggers), so all names take turns.
+		async lockName(sequelize, _name, transaction) {
+			await sequelize.query('SELECT version FROM http_hooks_state WHERE id = 1 FOR UPDATE', {type: QueryTypes.SELECT, transaction});
+		},
 		// The tables' collation is binary (exact, as on PostgreSQL): the search compares without case.
 		// `!` escapes: a backslash in a literal means something else under NO_BACKSLASH_ESCAPES.
 		containsText: (column, parameter) => `${column} LIKE ${parameter} COLLATE utf8mb4_unicode_ci ESCAPE '!'`,

@@ -91,6 +91,11 @@ export const postgresDialect: SqlDialect = {
 			return work(transaction);
 		});
 	},
+	// An advisory transaction lock on the name's hash (a collision only makes two names wait for
+	// each other), keyed apart from the app's locks.
+	async lockName(sequelize, name, transaction) {
+		await sequelize.query('SELECT pg_advisory_xact_lock(:space, hashtext(:name))', {replacements: {space: 0x48_6f_6f_6b, name}, transaction});
+	},
 	containsText: (column, parameter) => `${column} ILIKE ${parameter} ESCAPE '\\'`,
 	likeEscape: '\\',
 	concat: (...parts) => `(${parts.join(' || ')})`,
