@@ -52,6 +52,7 @@ function serverTarget(dialect: string, url: string): Target {
 // Servers are benched when their test variable names one (the same as the test suite's).
 const servers: Array<[string, string | undefined]> = [
 	['PostgreSQL', process.env['HTTP_HOOKS_TEST_PG']],
+	['MariaDB', process.env['HTTP_HOOKS_TEST_MARIADB']],
 ];
 
 type Mode = 'plain' | 'template' | 'default payload' | 'other model' | 'template, condition holds' | 'template, condition false' | 'template, traced';
@@ -172,7 +173,7 @@ export async function run(): Promise<void> {
 	const directory = mkdtempSync(path.join(base, 'http-hooks-bench-'));
 	const targets = [sqliteTarget(directory), ...servers.filter((server): server is [string, string] => Boolean(server[1])).map(([name, url]) => serverTarget(name, url))];
 	console.log(`${batch} Model.create() in one transaction, ${single} writes per round otherwise; median of ${rounds} interleaved rounds; each ratio is the median of per-round ratios against plain Sequelize in the same round.`);
-	console.log(`Dialects: ${targets.map(target => target.dialect).join(', ')}${servers.some(([, url]) => !url) ? ` (set ${['HTTP_HOOKS_TEST_PG'].join(', ')} to bench servers too)` : ''}\n`);
+	console.log(`Dialects: ${targets.map(target => target.dialect).join(', ')}${servers.some(([, url]) => !url) ? ` (set ${['HTTP_HOOKS_TEST_PG', 'HTTP_HOOKS_TEST_MARIADB'].join(', ')} to bench servers too)` : ''}\n`);
 	const rows: Row[] = [];
 	try {
 		for (const target of targets) {

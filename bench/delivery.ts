@@ -1,4 +1,4 @@
-// Send throughput end to end (claim, send, record) on SQLite and PostgreSQL, next to a bare
+// Send throughput end to end (claim, send, record) on SQLite, PostgreSQL and MariaDB, next to a bare
 // node-fetch loop and a bare node:http loop with the same concurrency against the same keep-alive
 // receiver, which runs in a process of its own; then a receiver that takes 50 ms per request;
 // then the built `hooks send-callbacks` as users run it (process start included) against a bare
@@ -15,7 +15,7 @@ import {fileURLToPath} from 'node:url';
 import fetch from 'node-fetch';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks, type HttpHooks} from '../source/index.js';
-import {createTestDatabase, postgresUrl, type Dialect, type TestDatabase} from '../test/helpers/database.js';
+import {createTestDatabase, servers, type Dialect, type TestDatabase} from '../test/helpers/database.js';
 import {appTracing} from './app-tracing.js';
 import {buildInto, measureNode} from './child-process.js';
 import {run as runDeliveryControl} from './delivery-control.js';
@@ -138,13 +138,16 @@ function median(values: number[]): number {
 const format = (value: number) => value.toFixed(0).padStart(6);
 const label = (text: string) => text.padEnd(40);
 
+// Servers are measured when their test variable names one (the same as the test suite's).
+let said = false;
 function dialects(): Dialect[] {
-	if (!postgresUrl) {
-		console.log('(PostgreSQL skipped: set HTTP_HOOKS_TEST_PG=postgres://… to measure it too)');
-		return ['sqlite'];
+	const configured = (['postgres', 'mariadb'] as const).filter(dialect => servers[dialect].url);
+	if (!said && configured.length < 2) {
+		said = true;
+		console.log('(set HTTP_HOOKS_TEST_PG=postgres://… and HTTP_HOOKS_TEST_MARIADB=mariadb://… to measure the servers too)');
 	}
 
-	return ['sqlite', 'postgres'];
+	return ['sqlite', ...configured];
 }
 
 async function throughput(): Promise<void> {

@@ -2,7 +2,7 @@ import test from 'ava';
 import {hookDetailLines} from '../cli/tui/detail-lines.js';
 import {createTheme} from '../cli/tui/theme.js';
 import {startReceiver} from '../fixtures/receiver.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {appWithHook, callbackRows, createOwners, makeDue} from './helpers/delivery.js';
 import {runHooks} from './helpers/run-cli.js';
 
@@ -47,7 +47,7 @@ dialectTest('an endpoint answering 410 Gone disables its hook; its callbacks wai
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('a hook is disabled after N failed attempts in a row; a success starts the count again', async (t, database) => {
 	const receiver = await startReceiver(() => ({status: 500}));
@@ -82,11 +82,11 @@ dialectTest('a hook is disabled after N failed attempts in a row; a success star
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('disableAfterFailures is validated', async (t, database) => {
 	await t.throwsAsync(appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/'}, {delivery: {disableAfterFailures: 0}}), {message: /disableAfterFailures/});
-});
+}, {dialects: allDialects});
 
 test('the console\'s hook detail says why and when a hook was disabled', t => {
 	const text = hookDetailLines({

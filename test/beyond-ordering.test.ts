@@ -5,7 +5,7 @@ import {createTheme} from '../cli/tui/theme.js';
 import {startReceiver} from '../fixtures/receiver.js';
 import {registerHttpHooks} from '../source/index.js';
 import {defineAppModels} from './helpers/app.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {callbackRows} from './helpers/delivery.js';
 import {repoRoot, type CliResult} from './helpers/run-cli.js';
 
@@ -100,7 +100,7 @@ dialectTest(`ordered hook: ${records} records x ${updates} updates, a receiver f
 	} finally {
 		await receiver.close();
 	}
-}, {serial: true});
+}, {dialects: allDialects, serial: true});
 
 dialectTest('one run without --watch drains a record\'s backlog: each callback goes once the one before it is written; a failure stops its record only', async (t, database) => {
 	const receiver = await startReceiver(request => request.body.includes('"stuck"') ? {status: 500} : {status: 204});
@@ -127,7 +127,7 @@ dialectTest('one run without --watch drains a record\'s backlog: each callback g
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('ordering keys: model and primary key, a custom signal\'s orderingKey, none for unordered hooks; bad keys are errors', async (t, database) => {
 	const {Owner} = await defineAppModels(database.sequelize);
@@ -158,7 +158,7 @@ dialectTest('ordering keys: model and primary key, a custom signal\'s orderingKe
 
 	const plainAgain = await httpHooks.updateHook(ordered.id, {ordered: false});
 	t.false(plainAgain.ordered);
-});
+}, {dialects: allDialects});
 
 test('the console\'s hook detail says a hook is ordered', t => {
 	const text = hookDetailLines({

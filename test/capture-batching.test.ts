@@ -1,5 +1,5 @@
 import {DataTypes, QueryTypes, type Model, type ModelStatic, type Sequelize} from 'sequelize';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {callbacksOf} from './helpers/callbacks.js';
 import {holdLimit} from '../source/capture/pending-callbacks.js';
 import {registerHttpHooks} from '../source/index.js';
@@ -30,7 +30,7 @@ dialectTest('the callbacks of a transaction are written together when it commits
 	});
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.json.name), ['a', 'b', 'a2'], 'all of them, in the order of the changes');
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('the library\'s own reads inside the transaction see its callbacks before the commit', async (t, {sequelize}) => {
 	const {Item, httpHooks} = await app(sequelize);
@@ -42,7 +42,7 @@ dialectTest('the library\'s own reads inside the transaction see its callbacks b
 	});
 	t.is(await rawCount(sequelize), 2, 'written once, not again at the commit');
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a rolled back savepoint takes its callbacks along; the order across savepoints is the order of the changes', async (t, {sequelize}) => {
 	const {Item, httpHooks} = await app(sequelize);
@@ -60,7 +60,7 @@ dialectTest('a rolled back savepoint takes its callbacks along; the order across
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.json.name), ['outer 1', 'kept savepoint', 'outer 2']);
 	t.is(await Item.count(), 3);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a long transaction writes its callbacks as it goes, and a rolled back one leaves none', async (t, {sequelize}) => {
 	const {Item, httpHooks} = await app(sequelize);
@@ -80,7 +80,7 @@ dialectTest('a long transaction writes its callbacks as it goes, and a rolled ba
 	}));
 	t.is(await rawCount(sequelize), total);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('callbacks held by a transaction are written even when the handle closes before the commit', async (t, {sequelize}) => {
 	const {Item, httpHooks} = await app(sequelize);
@@ -89,7 +89,7 @@ dialectTest('callbacks held by a transaction are written even when the handle cl
 	await httpHooks.close();
 	await transaction.commit();
 	t.is(await rawCount(sequelize), 1);
-});
+}, {dialects: allDialects});
 
 dialectTest('the callback INSERT, run on the driver\'s connection, binds values as they are and shows in the app\'s query log', async (t, {sequelize}) => {
 	const {Item, httpHooks} = await app(sequelize);
@@ -114,4 +114,4 @@ dialectTest('the callback INSERT, run on the driver\'s connection, binds values 
 	t.true(inserts.length >= 2, `the library's INSERTs are in the app's log (${inserts.length})`);
 	t.true(inserts.every(sql => !sql.includes('autocommit $1')), 'values are bound, never inlined into the statement');
 	await httpHooks.close();
-});
+}, {dialects: allDialects});

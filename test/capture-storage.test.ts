@@ -1,16 +1,16 @@
 import {DataTypes, type Model, type ModelStatic, type Sequelize} from 'sequelize';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {callbacksOf} from './helpers/callbacks.js';
 import type {TestDatabase} from './helpers/database.js';
 import {registerHttpHooks, type HttpHooksOptions} from '../source/index.js';
 
 const url = 'http://127.0.0.1:9/hooks';
 
-// Documents with text primary keys of any length and a JSON value (which PostgreSQL stores
-// even with NUL characters in it, escaped).
+// Documents with long text primary keys and a JSON value (which PostgreSQL stores even with NUL
+// characters in it, escaped). 700 characters: the longest key MySQL indexes in utf8mb4 (3072 bytes).
 async function defineDoc(sequelize: Sequelize): Promise<ModelStatic<Model>> {
 	const Doc = sequelize.define('Doc', {
-		id: {type: DataTypes.STRING(2000), primaryKey: true},
+		id: {type: DataTypes.STRING(700), primaryKey: true},
 		data: {type: DataTypes.JSON},
 	});
 	await sequelize.sync();
@@ -30,7 +30,7 @@ async function app(database: TestDatabase, hooks: string[], options: HttpHooksOp
 
 /** A real refusal by the database: callbacks of this hook that are not errors violate a check. */
 async function refuseCallbacksOf(database: TestDatabase, hookName: string): Promise<void> {
-	if (database.dialect === 'postgres') {
+	if (database.dialect !== 'sqlite') {
 		await database.sequelize.query(`ALTER TABLE http_callbacks ADD CONSTRAINT refused_by_test CHECK (hook_name <> '${hookName}' OR status = 'error')`);
 	} else {
 		// SQLite cannot add a CHECK to a table: a trigger refuses the same rows.
@@ -42,13 +42,15 @@ async function refuseCallbacksOf(database: TestDatabase, hookName: string): Prom
 // What a string becomes through UTF-8, as the drivers send it: lone surrogates turn into U+FFFD.
 const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
-const tricky = [
+const values = [
 	'NUL \0 in the middle', 'lone surrogates \uD800 and \uDC00', `controls ${Array.from({length: 32}, (_, code) => String.fromCodePoint(code)).join('')}\u007F`,
 	// Nearly the 1 MiB payload limit (maxPayloadBytes), with the default payload's wrapping.
 	'x'.repeat(1_000_000), 'emoji 🐕‍🦺 👩🏽‍💻', 'bind-like $1 $2 $$ ?', ':name :id @name', 'quotes \' " `', 'backslashes \\ \\\\ \\0 \\n', '\'); DROP TABLE http_callbacks; --',
 ];
 
 dialectTest('any value survives: every callback is stored, with its payload and object id exact', async (t, database) => {
+	// MySQL's and MariaDB's JSON columns refuse lone surrogates (json_valid): the app could not write them.
+	const tricky = database.dialect === 'mysql' || database.dialect === 'mariadb' ? values.filter(value => !value.startsWith('lone surrogates')) : values;
 	const {Doc, httpHooks} = await app(database, ['default payload']);
 	await httpHooks.createHook({name: 'plain text', model: 'Doc', signals: ['afterCreate'], targetUrl: url, contentType: 'text/plain', payloadTemplate: '{{ instance.data.text }}'});
 	const ids = tricky.map((value, index) => `${index}:${value.slice(0, 40).replaceAll('\0', '')}:${'k'.repeat(300)}`);
@@ -81,7 +83,7 @@ dialectTest('any value survives: every callback is stored, with its payload and 
 	}
 
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a long text primary key in a transaction: the app\'s rows and their callbacks commit together', async (t, database) => {
 	const {Doc, httpHooks} = await app(database, ['docs']);
@@ -92,7 +94,7 @@ dialectTest('a long text primary key in a transaction: the app\'s rows and their
 	await database.sequelize.transaction(async transaction => Doc.create({id: 'short', data: {}}, {transaction}));
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => [callback.objectId, callback.status]), [[id, 'waiting'], ['short', 'waiting']]);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a callback the database refuses is stored as an error, the others as usual, and the app\'s transaction goes on', async (t, database) => {
 	const {Doc, httpHooks, warnings} = await app(database, ['accepted', 'refused']);
@@ -128,7 +130,7 @@ dialectTest('a callback the database refuses is stored as an error, the others a
 		{name: 'CallbackStorageError', message: /^Could not store the callbacks of hooks "accepted", "refused" for Doc "d": .*refused_by_test/});
 	t.is(await Doc.count({where: {id: 'd'}}), 0);
 	await strict.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a callback that cannot be stored at all fails the write, with a transaction or without', async (t, database) => {
 	const {Doc, httpHooks} = await app(database, ['docs']);
@@ -144,4 +146,4 @@ dialectTest('a callback that cannot be stored at all fails the write, with a tra
 	await Doc.create({id: 'back', data: {}});
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.objectId), ['back'], 'the handle works again once the table is back');
 	await httpHooks.close();
-});
+}, {dialects: allDialects});

@@ -1,4 +1,4 @@
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {defineAppModels} from './helpers/app.js';
 import {callbacksOf, eventually} from './helpers/callbacks.js';
 import {registerHttpHooks} from '../source/index.js';
@@ -17,7 +17,7 @@ dialectTest('a hook fires for its model and not for others', async (t, {sequeliz
 	t.truthy(callbacks[0]!.nextAttemptAt);
 	t.regex(callbacks[0]!.webhookId, /^msg_[a-f\d]{32}$/);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('two hooks on one model each write a callback', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -28,7 +28,7 @@ dialectTest('two hooks on one model each write a callback', async (t, {sequelize
 	const callbacks = await callbacksOf(httpHooks);
 	t.deepEqual(callbacks.map(callback => [callback.hookName, callback.targetUrl]).sort(), [['first', `${url}/1`], ['second', `${url}/2`]]);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a hook with several signals gives created, updated and deleted events', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -41,7 +41,7 @@ dialectTest('a hook with several signals gives created, updated and deleted even
 	t.deepEqual(callbacks.map(callback => callback.eventType), ['created', 'updated', 'deleted']);
 	t.deepEqual(callbacks.map(callback => callback.json.object_serialization.name), ['Rex', 'Max', 'Max']);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('afterSave tells created from updated; afterUpsert and afterRestore fire', async (t, {sequelize}) => {
 	const {Pet, Note} = await defineAppModels(sequelize);
@@ -59,7 +59,7 @@ dialectTest('afterSave tells created from updated; afterUpsert and afterRestore 
 		'saves:created', 'saves:updated', 'saves:upserted', 'notes:deleted', 'notes:restored',
 	]);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a disabled hook writes nothing, and enabling it again works at once', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -71,7 +71,7 @@ dialectTest('a disabled hook writes nothing, and enabling it again works at once
 	await Pet.create({name: 'Max'});
 	t.is((await callbacksOf(httpHooks)).length, 1);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a rolled back change leaves no callback; a committed one keeps it', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -90,7 +90,7 @@ dialectTest('a rolled back change leaves no callback; a committed one keeps it',
 	});
 	t.deepEqual((await callbacksOf(httpHooks)).map(callback => callback.eventType), ['created', 'updated']);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('bulk create, update and destroy fire for every row', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -106,7 +106,7 @@ dialectTest('bulk create, update and destroy fire for every row', async (t, {seq
 	t.deepEqual(byEvent('updated').map(payload => [payload.name, payload.age, payload.changed.includes('age')]).sort(), [['a', 7, true], ['b', 7, true], ['c', 7, true]]);
 	t.deepEqual(byEvent('deleted').map(payload => payload.name).sort(), ['a', 'b']);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('a write on a model without hooks runs no extra query, bulk calls stay bulk', async (t, database) => {
 	const queries: string[] = [];
@@ -126,7 +126,7 @@ dialectTest('a write on a model without hooks runs no extra query, bulk calls st
 	t.is(queries.length, 2, 'a hooked write adds exactly one INSERT');
 	t.regex(queries[1]!, /INSERT INTO http_callbacks/);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('custom signals carry their arguments and honour the transaction', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -148,7 +148,7 @@ dialectTest('custom signals carry their arguments and honour the transaction', a
 	await t.throwsAsync(checked.send('not an instance' as never), {name: 'InvalidSignalError', message: /not an instance/});
 	await t.throwsAsync(httpHooks.createSignal('bad name!'), {name: 'InvalidSignalError', message: /"bad name!"/});
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('hook changes reach another process without a restart', async (t, database) => {
 	const other = database.open();
@@ -180,7 +180,7 @@ dialectTest('hook changes reach another process without a restart', async (t, da
 	void Pet;
 	await first.close();
 	await second.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('shutDown binds nothing and creates no callbacks', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -190,7 +190,7 @@ dialectTest('shutDown binds nothing and creates no callbacks', async (t, {sequel
 	await Pet.create({name: 'Rex'});
 	t.is(await httpHooks.models.Callback.count(), 0);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('shutDown and raiseExceptions are read from the environment', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -206,7 +206,7 @@ dialectTest('shutDown and raiseExceptions are read from the environment', async 
 	}
 
 	void Pet;
-}, {serial: true});
+}, {dialects: allDialects, serial: true});
 
 dialectTest('a payload that fails to build: the write succeeds and the callback is an error, unless raiseExceptions', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -227,7 +227,7 @@ dialectTest('a payload that fails to build: the write succeeds and the callback 
 	await t.throwsAsync(sequelize.transaction(async transaction => Pet.create({name: 'still no age'}, {transaction})), {name: 'InvalidPayloadError'});
 	t.is(await Pet.count({where: {name: 'still no age'}}), 0, 'with raiseExceptions the write fails with it');
 	await strict.close();
-});
+}, {dialects: allDialects});
 
 dialectTest('registering twice on one Sequelize instance is refused until the first handle closes', async (t, {sequelize}) => {
 	const {Pet} = await defineAppModels(sequelize);
@@ -239,4 +239,4 @@ dialectTest('registering twice on one Sequelize instance is refused until the fi
 	await Pet.create({name: 'Rex'});
 	t.is(await second.models.Callback.count(), 1, 'one callback: no listener left behind by the first handle');
 	await second.close();
-});
+}, {dialects: allDialects});

@@ -119,7 +119,7 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 			runHooks(['monitor-callbacks', '--status', 'error', '--json', '--database-url', refused]),
 			runHooks(['list-hooks', '--database-url', refused]),
 			runHooks(['delete-old-callbacks', '30', '--database-url', refused]),
-			runHooks(['list-callbacks', '--database-url', 'mysql://root@127.0.0.1/app']),
+			runHooks(['list-callbacks', '--database-url', 'mssql://root@127.0.0.1/app']),
 			runHooks(['monitor-callbacks', '--status', 'waiting', '--database-url', empty]),
 			runHooks(['list-hooks'], {DATABASE_URL: refused}),
 			runHooks(['list-callbacks', '--database-url', missing]),
@@ -144,7 +144,7 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 
 		t.regex(list.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/app: /);
 		t.regex(fromEnvironment.stderr, /^Cannot connect to the database postgres:\/\/nobody:\*\*\*@/);
-		t.regex(unsupported.stderr, /"mysql:\/\/root@127\.0\.0\.1\/app" is not supported/);
+		t.regex(unsupported.stderr, /"mssql:\/\/root@127\.0\.0\.1\/app" is not supported: use postgres:\/\/…, mysql:\/\/…, mariadb:\/\/…/);
 		t.regex(absent.stderr, /^There is no database file .*missing\.sqlite: run `hooks migrate` to create it/);
 		t.false(existsSync(missing), 'no empty database file is left behind');
 	} finally {

@@ -1,6 +1,6 @@
 import {startReceiver} from '../fixtures/receiver.js';
 import {connectHttpHooks} from '../source/index.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {appWithHook} from './helpers/delivery.js';
 import {insertCallbacks} from './helpers/run-cli.js';
 
@@ -45,7 +45,7 @@ dialectTest(`four senders over one hook limited to ${rateLimit}/s deliver about 
 	} finally {
 		await receiver.close();
 	}
-}, {serial: true});
+}, {dialects: allDialects, serial: true});
 
 dialectTest('maxInFlight caps the requests of a hook in flight across senders; its other callbacks are not claimed meanwhile', async (t, database) => {
 	let inFlight = 0;
@@ -72,4 +72,4 @@ dialectTest('maxInFlight caps the requests of a hook in flight across senders; i
 	} finally {
 		await receiver.close();
 	}
-}, {serial: true});
+}, {dialects: allDialects, serial: true});

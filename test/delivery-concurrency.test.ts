@@ -1,6 +1,6 @@
 import {startReceiver} from '../fixtures/receiver.js';
 import {connectHttpHooks} from '../source/index.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {insertCallbacks, runHooks} from './helpers/run-cli.js';
 
 const total = 2000;
@@ -30,4 +30,4 @@ dialectTest(`four send-callbacks processes at once over ${total} callbacks: ever
 	} finally {
 		await receiver.close();
 	}
-}, {serial: true});
+}, {dialects: allDialects, serial: true});

@@ -2,7 +2,7 @@ import {Op} from 'sequelize';
 import {startReceiver} from '../fixtures/receiver.js';
 import {connectHttpHooks} from '../source/index.js';
 import {eventually} from './helpers/callbacks.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {insertCallbacks, runHooks} from './helpers/run-cli.js';
 import {startSender} from './helpers/sender-process.js';
 
@@ -41,7 +41,7 @@ dialectTest('a sender killed with SIGKILL mid-batch loses nothing: after its lea
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('SIGTERM stops a --watch sender cleanly: requests under way finish, the rest is given back', async (t, database) => {
 	const receiver = await startReceiver(() => ({status: 200, delayMs: 300}));
@@ -70,7 +70,7 @@ dialectTest('SIGTERM stops a --watch sender cleanly: requests under way finish, 
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('a sender that lost its lease leaves the callback to the new holder, and still records its attempt', async (t, database) => {
 	const receiver = await startReceiver(() => ({status: 200, delayMs: 500}));
@@ -91,4 +91,4 @@ dialectTest('a sender that lost its lease leaves the callback to the new holder,
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});

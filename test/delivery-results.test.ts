@@ -3,7 +3,7 @@ import {claimDue} from '../source/delivery/claim.js';
 import {recordResults, type Finished} from '../source/delivery/record-results.js';
 import {connectHttpHooks, type HttpHooks} from '../source/index.js';
 import {createTestDatabase} from './helpers/database.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {insertCallbacks} from './helpers/run-cli.js';
 
 const worker = 'test-sender';
@@ -33,7 +33,7 @@ dialectTest('a batch of results written twice (a retry after a failure that did 
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 test('sqlite: a batch of results is written whole or not at all (a failed status update leaves no attempt rows)', async t => {
 	const database = await createTestDatabase('sqlite');

@@ -4,7 +4,7 @@ import {pathToFileURL} from 'node:url';
 import path from 'node:path';
 import {connectHttpHooks, InvalidHookError, InvalidSignalError, registerHttpHooks, type HttpHooks} from '../source/index.js';
 import {defineAppModels} from './helpers/app.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {repoRoot} from './helpers/run-cli.js';
 import type {TestDatabase} from './helpers/database.js';
 
@@ -42,7 +42,7 @@ dialectTest('ensureHook creates once, then reports unchanged, then updates what 
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('ensureHook keeps enabled and the secrets when not given; a new secret rotates', async (t, database) => {
 	const httpHooks = await appOn(database);
@@ -70,7 +70,7 @@ dialectTest('ensureHook keeps enabled and the secrets when not given; a new secr
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('ensureHook validates exactly as createHook; a bad declaration writes nothing', async (t, database) => {
 	const httpHooks = await appOn(database);
@@ -108,7 +108,7 @@ dialectTest('ensureHook validates exactly as createHook; a bad declaration write
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('ensureHook from many handles at once (each its own connection) leaves one hook', async (t, database) => {
 	const httpHooks = await appOn(database);
@@ -128,7 +128,7 @@ dialectTest('ensureHook from many handles at once (each its own connection) leav
 		await Promise.all(others.map(async handle => handle.close()));
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 /** A separate Node.js process that opens the database, waits for `startAt` and ensures the hook. */
 async function ensureInChild(url: string, startAt: number): Promise<{outcome: string; id: number}> {
@@ -167,7 +167,7 @@ dialectTest('ensureHook racing in two processes: one creates, the other finds it
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('deleteSignal: refused naming the hooks while used; built-in and unknown names refused', async (t, database) => {
 	const httpHooks = await appOn(database);
@@ -188,4 +188,4 @@ dialectTest('deleteSignal: refused naming the hooks while used; built-in and unk
 	} finally {
 		await httpHooks.close();
 	}
-});
+}, {dialects: allDialects});

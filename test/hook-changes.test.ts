@@ -9,7 +9,7 @@ import type {HttpHooks} from '../source/index.js';
 import {defineAppModels, type AppModels} from './helpers/app.js';
 import type {TestDatabase} from './helpers/database.js';
 import {callbacksOf, eventually} from './helpers/callbacks.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {appWithHook, verifySignature} from './helpers/delivery.js';
 import {hooksArgs, repoRoot} from './helpers/run-cli.js';
 import {startTcpProxy} from './helpers/tcp-proxy.js';
@@ -33,7 +33,7 @@ dialectTest('plain SQL that leaves updated_at alone (template, URL, enabled) rea
 		await second.close();
 		await first.close();
 	}
-});
+}, {dialects: allDialects});
 
 async function changesInPlainSql(database: TestDatabase, first: HttpHooks, second: HttpHooks, Pet: AppModels['Pet']) {
 	await first.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: url, contentType: 'application/json', payloadTemplate: '{"v": 1}'});
@@ -90,7 +90,7 @@ dialectTest('a failed reload is tried again until it works, whatever its error s
 	} finally {
 		await watcher.stop();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('after a database outage, a change made meanwhile is picked up', async (t, database) => {
 	await defineAppModels(database.sequelize);
@@ -178,4 +178,4 @@ dialectTest('a secret rotated in plain SQL signs the next callback a running sen
 		await exited;
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});

@@ -1,5 +1,5 @@
 import {QueryTypes} from 'sequelize';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {migrate} from '../source/index.js';
 import {pendingMigrations} from '../source/store/migrate.js';
 
@@ -21,4 +21,4 @@ dialectTest('migrations create every table, run once, and can run from several p
 	for (const index of ['http_callbacks_status_next_attempt', 'http_callbacks_status_updated', 'http_callbacks_hook_status_due', 'http_callbacks_created']) {
 		t.true(indexes.some(found => found.name === index), `index ${index}`);
 	}
-});
+}, {dialects: allDialects});

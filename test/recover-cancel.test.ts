@@ -9,7 +9,7 @@ import {resendRules} from '../source/operations/resend-callbacks.js';
 import {cancelRules} from '../source/operations/cancel-callbacks.js';
 import {recordResults} from '../source/delivery/record-results.js';
 import {releaseClaims, renewLeases} from '../source/delivery/claim.js';
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {daysAgo, insertCallbacks, minutesAgo} from './helpers/run-cli.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -93,7 +93,7 @@ dialectTest('resend: selected error callbacks go back to waiting, due now, with 
 	t.like(await httpHooks.resendCallbacks({all: true, until: '1d'}), {resent: 2, matched: 2}, 'every error callback created over a day ago');
 	t.deepEqual(await statusOf(httpHooks, sending), ['sending', 'sending']);
 	await t.throwsAsync(httpHooks.resendCallbacks({hookId: 999}), {instanceOf: HttpHooksError, message: 'No hook with id "999"'});
-});
+}, {dialects: allDialects});
 
 dialectTest('cancel: waiting callbacks become cancelled and no sender claims them, nor an explicit send of their id', async (t, db) => {
 	const receiver = await startReceiver();
@@ -124,7 +124,7 @@ dialectTest('cancel: waiting callbacks become cancelled and no sender claims the
 	} finally {
 		await receiver.close();
 	}
-});
+}, {dialects: allDialects});
 
 dialectTest('cancel of a callback being sent: the attempt is recorded, the status stays cancelled, and the cancel waits for it', async (t, db) => {
 	const httpHooks = await connectHttpHooks(db.sequelize);
@@ -153,7 +153,7 @@ dialectTest('cancel of a callback being sent: the attempt is recorded, the statu
 	t.like(rows[0]!.get({plain: true}), {status: 'cancelled', attempts: 3, lockedBy: null, leaseUntil: null, statusDetails: 'cancelled; was sending'});
 	t.like(rows[1]!.get({plain: true}), {status: 'cancelled', attempts: 2, lockedBy: null});
 	t.is(await httpHooks.models.Attempt.count({where: {callbackId: held}}), 1, 'the attempt under way is recorded');
-});
+}, {dialects: allDialects});
 
 dialectTest('cancel: a signal stops the wait for a sender that holds a callback, and says what is still held', async (t, db) => {
 	const httpHooks = await connectHttpHooks(db.sequelize);
@@ -164,7 +164,7 @@ dialectTest('cancel: a signal stops the wait for a sender that holds a callback,
 	const expired = await insertCallbacks(httpHooks.models, 1, {status: 'sending', lockedBy: 'dead', leaseUntil: new Date(Date.now() - 1000)});
 	t.like(await httpHooks.cancelCallbacks({callbackIds: expired}), {cancelled: 1, wereSending: 0, stopped: false});
 	t.like(await httpHooks.sendCallbacks(), {claimed: 0}, 'an expired cancelled claim is never taken over');
-});
+}, {dialects: allDialects});
 
 dialectTest('a cancelled callback whose attempt is under way is not deleted by age; the console\'s resend never takes one a sender holds', async (t, db) => {
 	const httpHooks = await connectHttpHooks(db.sequelize);
@@ -180,4 +180,4 @@ dialectTest('a cancelled callback whose attempt is under way is not deleted by a
 	const [expired] = await insertCallbacks(httpHooks.models, 1, {status: 'sending', lockedBy: 'dead', leaseUntil: new Date(Date.now() - 1000)});
 	t.is(await requeueCallbacks(httpHooks.models, {ids: [sending!, expired!]}), 1);
 	t.deepEqual(await statusOf(httpHooks, [sending!, expired!]), ['sending', 'waiting']);
-});
+}, {dialects: allDialects});

@@ -1,4 +1,4 @@
-import {dialectTest} from './helpers/dialect-test.js';
+import {allDialects, dialectTest} from './helpers/dialect-test.js';
 import {defineAppModels} from './helpers/app.js';
 import {runHooks} from './helpers/run-cli.js';
 import {registerHttpHooks} from '../source/index.js';
@@ -61,4 +61,4 @@ dialectTest('stats: counts by status, lag, success rate and latency percentiles 
 	t.is(badHook.code, 2);
 	t.regex(badHook.stderr, /--hook-id must be a whole number from 1 to 9007199254740991, got "pets"/);
 	await httpHooks.close();
-});
+}, {dialects: allDialects});

@@ -1,6 +1,6 @@
 import {createHash, randomUUID} from 'node:crypto';
 import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
-import {dialectTraits} from '../store/dialect-traits.js';
+import {dialectOf} from '../store/dialects/index.js';
 import {directPlaceholders, runDirect, type Placeholders} from '../store/direct-statement.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
@@ -124,14 +124,38 @@ export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[],
 		return;
 	}
 
-	const {time, rowsPerInsert} = dialectTraits(sequelize);
+	const {time, rowsPerInsert, bytesPerInsert} = dialectOf(sequelize);
 	const placeholders = directPlaceholders(sequelize);
-	for (let start = 0; start < rows.length; start += rowsPerInsert) {
-		const chunk = rows.slice(start, start + rowsPerInsert);
+	for (const chunk of chunks(rows, rowsPerInsert, bytesPerInsert)) {
 		const values = insertValues(chunk, time);
 		await runDirect(sequelize, insertStatement(chunk.length, placeholders ?? 'numbered'), values, transaction,
 			async () => sequelize.query(insertStatement(chunk.length, 'numbered'), {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT}));
 	}
+}
+
+/** Rows in statements of at most `count` rows and (where the dialect has a limit) about `bytes` bound bytes. */
+function chunks(rows: CallbackRow[], count: number, bytes: number | undefined): CallbackRow[][] {
+	const result: CallbackRow[][] = [];
+	let chunk: CallbackRow[] = [];
+	let size = 0;
+	for (const row of rows) {
+		// Payload and headers are what weighs; the other columns are short. Characters count as 4 bytes at most.
+		const weight = bytes === undefined ? 0 : 4 * ((row.payload?.length ?? 0) + row.headers.length + 1024);
+		if (chunk.length >= count || (chunk.length > 0 && size + weight > bytes!)) {
+			result.push(chunk);
+			chunk = [];
+			size = 0;
+		}
+
+		chunk.push(row);
+		size += weight;
+	}
+
+	if (chunk.length > 0) {
+		result.push(chunk);
+	}
+
+	return result;
 }
 
 function insertValues(rows: CallbackRow[], time: (date: Date) => string): unknown[] {

@@ -1,4 +1,5 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
+import {dialectOf} from '../store/dialects/index.js';
 import {listen, type Listener} from '../store/pg-listener.js';
 
 export type ReloadWatcher = {stop(): Promise<void>};
@@ -11,8 +12,8 @@ const warnEveryMs = 60_000;
 
 /**
  * Call `reload` whenever hooks or signals change anywhere. The triggers of http_hooks_state
- * move a version on every change: it is polled on a timer (every dialect, the backstop), and on
- * PostgreSQL a LISTEN on `http_hooks_changed` reloads at once.
+ * move a version on every change: it is polled on a timer (every dialect, the backstop; the only
+ * way on SQLite and MySQL), and on PostgreSQL a LISTEN on `http_hooks_changed` reloads at once.
  */
 export async function watchForReload(sequelize: Sequelize, reload: () => Promise<void>, {intervalMs, warn}: {intervalMs: number; warn(message: string, error?: unknown): void}): Promise<ReloadWatcher> {
 	let version = await readVersion(sequelize);
@@ -62,7 +63,7 @@ export async function watchForReload(sequelize: Sequelize, reload: () => Promise
 	timer.unref();
 
 	let listener: Listener | undefined;
-	if (sequelize.getDialect() === 'postgres') {
+	if (dialectOf(sequelize).notifications) {
 		const schema = await currentSchema(sequelize);
 		listener = await listen(sequelize, 'http_hooks_changed', payload => {
 			if (!payload || payload === schema) {

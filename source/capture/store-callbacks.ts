@@ -1,6 +1,6 @@
 import type {Sequelize, Transaction} from 'sequelize';
 import {CallbackStorageError, InvalidPayloadError, quote} from '../errors.js';
-import {dialectTraits} from '../store/dialect-traits.js';
+import {dialectOf} from '../store/dialects/index.js';
 import {runDirect} from '../store/direct-statement.js';
 import {holdRows, outermost, writeHeldRows} from './pending-callbacks.js';
 import {errorRow, insertCallbacks, type CallbackRow} from './record-callbacks.js';
@@ -17,13 +17,13 @@ const savepoint = 'http_hooks_capture';
 /**
  * Run the library's statements inside the app's transaction so that their failure never
  * poisons it: on PostgreSQL, where a failed statement aborts the whole transaction, under a
- * savepoint that is rolled back to on failure. Without a transaction, or on SQLite (a failed
- * statement is undone alone), the statements run as they are. The savepoint is released after
+ * savepoint that is rolled back to on failure. Without a transaction, or on SQLite and MySQL (a
+ * failed statement is undone alone), the statements run as they are. The savepoint is released after
  * success: unreleased ones would nest, and every write of a long transaction would pay for the
  * depth (measured: twice slower at 300 writes).
  */
 export async function isolated<T>(sequelize: Sequelize, transaction: Transaction | null | undefined, work: () => Promise<T>): Promise<T> {
-	if (!transaction || !dialectTraits(sequelize).failedStatementAbortsTransaction) {
+	if (!transaction || !dialectOf(sequelize).failedStatementAbortsTransaction) {
 		return work();
 	}
 
@@ -65,7 +65,7 @@ function messageOf(error: unknown): string {
  * callback is an `error` saying why (with raiseExceptions, the write fails).
  */
 function storable(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSettings): CallbackRow[] {
-	const {unstorable} = dialectTraits(sequelize);
+	const {unstorable} = dialectOf(sequelize);
 	return rows.map(row => {
 		const reason = row.payload === null ? undefined : unstorable(row.payload);
 		if (reason === undefined) {
@@ -105,7 +105,7 @@ export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<
 	}
 
 	await writeHeldRows(top);
-	if (dialectTraits(sequelize).failedStatementAbortsTransaction) {
+	if (dialectOf(sequelize).failedStatementAbortsTransaction) {
 		return oneAtATime(top, async () => store(sequelize, build, settings));
 	}
 
@@ -116,7 +116,7 @@ export async function storeCallbacks(sequelize: Sequelize, build: () => Promise<
 async function writeRows(sequelize: Sequelize, rows: CallbackRow[], settings: StoreSettings): Promise<void> {
 	const {transaction} = settings;
 	const write = async () => store(sequelize, async () => rows, settings);
-	if (transaction && dialectTraits(sequelize).failedStatementAbortsTransaction) {
+	if (transaction && dialectOf(sequelize).failedStatementAbortsTransaction) {
 		return oneAtATime(outermost(transaction), write);
 	}
 

@@ -1,4 +1,5 @@
 import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import type {CallbackAttributes} from '../store/models.js';
 
 /** A claimed callback: what sending it takes (`attempts`: those made before this one). */
@@ -14,7 +15,7 @@ type Row = {
 	traceparent?: string | null;
 };
 
-const returning = 'id, hook_id, webhook_id, target_url, http_method, content_type, headers, payload, attempts, ordering_key, traceparent';
+const columns = ['id', 'hook_id', 'webhook_id', 'target_url', 'http_method', 'content_type', 'headers', 'payload', 'attempts', 'ordering_key', 'traceparent'];
 const claimSet = 'status = \'sending\', lease_until = :leaseUntil, locked_by = :worker, updated_at = :now';
 
 // Callbacks nobody is working on any more: their sender's lease ran out (it died), or they were
@@ -25,23 +26,17 @@ const due = 'status = \'waiting\' AND next_attempt_at <= :cutoff';
 
 /**
  * Claim up to `limit` callbacks: status `sending`, leased to `worker`. Safe with any number of
- * senders: PostgreSQL locks the picked rows with FOR UPDATE SKIP LOCKED, so concurrent claims
- * take different rows without waiting; on SQLite one UPDATE … RETURNING is atomic by itself.
+ * senders: the dialect locks the picked rows and skips those another sender holds (PostgreSQL
+ * and MySQL: FOR UPDATE SKIP LOCKED), or claims in one atomic UPDATE … RETURNING (SQLite). A
+ * claim that meets a deadlock is tried again (within the caller's transaction, by the caller).
  */
 async function claimWhere(sequelize: Sequelize, condition: string, order: string, claimer: Claimer, replacements: Record<string, unknown>, limit: number, transaction?: Transaction): Promise<ClaimedCallback[]> {
-	const values = {...replacements, ...claimer, limit};
-	const sql = sequelize.getDialect() === 'postgres'
-		// `id = ANY(ARRAY(…))` makes the picked ids one parameter looked up in the primary key;
-		// a join with the CTE is planned as a hash join over a scan of the whole table.
-		? `WITH picked AS (
-				SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit FOR UPDATE SKIP LOCKED
-			)
-			UPDATE http_callbacks AS c SET ${claimSet} WHERE c.id = ANY(ARRAY(SELECT id FROM picked))
-			RETURNING ${returning.split(', ').map(column => `c.${column}`).join(', ')}`
-		: `UPDATE http_callbacks SET ${claimSet}
-			WHERE id IN (SELECT id FROM http_callbacks WHERE ${condition} ${order} LIMIT :limit)
-			RETURNING ${returning}`;
-	const rows = await sequelize.query<Row>(sql, {replacements: values, type: QueryTypes.SELECT, transaction});
+	const dialect = dialectOf(sequelize);
+	const claim = async () => dialect.updateReturning<Row>(sequelize, {
+		table: 'http_callbacks', columns, where: condition, order, limit, set: claimSet, transaction,
+		replacements: withTimes(sequelize, {...replacements, ...claimer}),
+	});
+	const rows = transaction ? await claim() : await dialect.retryingLockConflicts(claim);
 	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
 }
 
@@ -86,10 +81,11 @@ export async function claimIds(sequelize: Sequelize, claimer: Claimer, ids: numb
 		return [];
 	}
 
-	const rows = await sequelize.query<Row>(
-		`UPDATE http_callbacks SET ${claimSet} WHERE id IN (:ids) AND status <> 'cancelled' RETURNING ${returning}`,
-		{replacements: {...claimer, ids}, type: QueryTypes.SELECT},
-	);
+	const dialect = dialectOf(sequelize);
+	const rows = await dialect.retryingLockConflicts(async () => dialect.updateReturning<Row>(sequelize, {
+		table: 'http_callbacks', columns, where: 'id IN (:ids) AND status <> \'cancelled\'', set: claimSet,
+		replacements: withTimes(sequelize, {...claimer, ids}),
+	}));
 	return rows.map(row => toClaimed(row)).sort((a, b) => a.id - b.id);
 }
 
@@ -99,22 +95,22 @@ export async function claimIds(sequelize: Sequelize, claimer: Claimer, ids: numb
  */
 export async function renewLeases(sequelize: Sequelize, worker: string, ids: number[], leaseUntil: Date): Promise<void> {
 	if (ids.length > 0) {
-		await sequelize.query(
+		await dialectOf(sequelize).retryingLockConflicts(async () => sequelize.query(
 			'UPDATE http_callbacks SET lease_until = :leaseUntil WHERE id IN (:ids) AND locked_by = :worker AND status IN (\'sending\', \'cancelled\')',
-			{replacements: {ids, worker, leaseUntil}, type: QueryTypes.UPDATE},
-		);
+			{replacements: withTimes(sequelize, {ids, worker, leaseUntil}), type: QueryTypes.UPDATE},
+		));
 	}
 }
 
 /** Give claimed callbacks that were not sent back to the queue, due as they were; cancelled ones stay cancelled. */
 export async function releaseClaims(sequelize: Sequelize, worker: string, ids: number[], now: Date): Promise<void> {
 	if (ids.length > 0) {
-		await sequelize.query(
+		await dialectOf(sequelize).retryingLockConflicts(async () => sequelize.query(
 			`UPDATE http_callbacks SET status = CASE WHEN status = 'cancelled' THEN 'cancelled' ELSE 'waiting' END,
 			lease_until = NULL, locked_by = NULL, updated_at = :now
 			WHERE id IN (:ids) AND locked_by = :worker AND status IN ('sending', 'cancelled')`,
-			{replacements: {ids, worker, now}, type: QueryTypes.UPDATE},
-		);
+			{replacements: withTimes(sequelize, {ids, worker, now}), type: QueryTypes.UPDATE},
+		));
 	}
 }
 

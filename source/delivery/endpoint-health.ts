@@ -2,7 +2,7 @@ import {QueryTypes, type Sequelize} from 'sequelize';
 import {fromDatabase, type Outage} from './outage.js';
 import type {Finished} from './record-results.js';
 import type {WriteTurns} from './write-turns.js';
-import {dialectTraits} from '../store/dialect-traits.js';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 
 type Settings = {
 	sequelize: Sequelize;
@@ -95,10 +95,10 @@ export class EndpointHealth {
 		const now = new Date();
 		const healthy = [...hooks].filter(([, entry]) => entry.trailing === 0).map(([hookId]) => hookId);
 		if (healthy.length > 0) {
-			await sequelize.query(
+			await dialectOf(sequelize).retryingLockConflicts(async () => sequelize.query(
 				'UPDATE http_hook_health SET consecutive_failures = 0, updated_at = :now WHERE hook_id IN (:healthy) AND consecutive_failures > 0',
-				{replacements: {healthy, now}},
-			);
+				{replacements: withTimes(sequelize, {healthy, now})},
+			));
 		}
 
 		for (const [hookId, entry] of hooks) {
@@ -111,12 +111,10 @@ export class EndpointHealth {
 				continue;
 			}
 
-			await sequelize.query(
-				`INSERT INTO http_hook_health (hook_id, consecutive_failures, updated_at) VALUES (:hookId, :failures, :now)
-				ON CONFLICT (hook_id) DO UPDATE SET updated_at = excluded.updated_at,
-					consecutive_failures = (CASE WHEN :reset = 1 THEN 0 ELSE http_hook_health.consecutive_failures END) + excluded.consecutive_failures`,
-				{replacements: {hookId, failures: entry.trailing, now, reset: entry.success ? 1 : 0}},
-			);
+			// One statement, autocommitted: one that meets a deadlock changed nothing and is tried again.
+			await dialectOf(sequelize).retryingLockConflicts(async () => sequelize.query(dialectOf(sequelize).addFailures, {
+				replacements: withTimes(sequelize, {hookId, failures: entry.trailing, now, reset: entry.success ? 1 : 0}),
+			}));
 			const [row] = await sequelize.query<{consecutive_failures: number | string}>(
 				'SELECT consecutive_failures FROM http_hook_health WHERE hook_id = :hookId',
 				{replacements: {hookId}, type: QueryTypes.SELECT},
@@ -134,7 +132,7 @@ export class EndpointHealth {
 			`UPDATE http_hooks SET enabled = $1, disabled_reason = $2, disabled_at = $3, updated_at = $3
 			WHERE id = $4 AND enabled = $5`,
 			// QueryTypes.UPDATE: the row count comes back on SQLite too (else a statement without it).
-			{bind: [false, reason, dialectTraits(this.settings.sequelize).time(now), hookId, true], type: QueryTypes.UPDATE},
+			{bind: [false, reason, dialectOf(this.settings.sequelize).time(now), hookId, true], type: QueryTypes.UPDATE},
 		);
 		this.settings.onDisabled(hookId, reason, affected(changed) > 0);
 	}

@@ -1,6 +1,6 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {burstOf} from '../hooks/delivery-fields.js';
-import {bucketSql, dialectTraits} from '../store/dialect-traits.js';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import {claimAbandoned, claimDue, type ClaimedCallback, type Claimer} from './claim.js';
 import type {HookLimits} from './hook-policies.js';
 
@@ -45,16 +45,17 @@ type Row = {tokens: number | string; refilled_ms: number | string; now_ms: numbe
 
 /**
  * Claim callbacks of one hook with a rate limit or an in-flight cap, in one transaction that holds
- * the hook's bucket (PostgreSQL: its row, locked; SQLite: the write lock): the bucket is filled up
+ * the hook's bucket (PostgreSQL, MySQL: its row, locked; SQLite: the write lock): the bucket is filled up
  * for the time gone by, the hook's live leases counted, at most what both allow claimed, and the
  * tokens taken out. So every sender on every machine draws from the one bucket, and a callback
  * held back is not claimed at all: no lease, no attempt, its row untouched.
  */
 export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook: HookLimits, {limit, cutoff, abandoned}: {limit: number; cutoff: Date; abandoned: boolean}): Promise<LimitedClaim> {
-	const sql = bucketSql(sequelize);
-	const {time} = dialectTraits(sequelize);
+	const dialect = dialectOf(sequelize);
+	const sql = dialect.bucket;
 	const {hookId, rateLimit, maxInFlight} = hook;
-	return sequelize.transaction({type: sql.transactionType}, async transaction => {
+	// A deadlock undoes the whole transaction: the whole claim is tried again.
+	return dialect.retryingLockConflicts(async () => sequelize.transaction({type: sql.transactionType}, async transaction => {
 		const select = async <T extends object>(query: string, replacements: Record<string, unknown>) => sequelize.query<T>(query, {replacements, type: QueryTypes.SELECT, transaction});
 		// The bucket row is the hook's lock too: an in-flight cap alone needs it as much.
 		await sequelize.query(sql.createBucket, {replacements: {hookId, burst: rateLimit === null ? 1 : burstOf(rateLimit)}, transaction});
@@ -65,7 +66,7 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 		if (maxInFlight !== null) {
 			const [row] = await select<{n: number | string}>(
 				'SELECT COUNT(*) AS n FROM http_callbacks WHERE hook_id = :hookId AND status = \'sending\' AND lease_until >= :now',
-				{hookId, now: time(claimer.now)},
+				withTimes(sequelize, {hookId, now: claimer.now}),
 			);
 			inFlight = Number(row?.n ?? 0);
 		}
@@ -97,13 +98,13 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 		// Spread: senders held back at the same moment do not all come back at the same moment.
 		const spread = 0.8 + (Math.random() * 0.4);
 		return {claimed, retryInMs: Math.max(1, Math.round(spread * (tokenLimited ? msUntilToken(left, rateLimit, tokensToWaitFor(rateLimit)) : inFlightPollMs)))};
-	});
+	}));
 }
 
 async function hasDue(sequelize: Sequelize, hookId: number, cutoff: Date, transaction: unknown): Promise<boolean> {
 	const rows = await sequelize.query(
 		'SELECT 1 AS due FROM http_callbacks WHERE hook_id = :hookId AND status = \'waiting\' AND next_attempt_at <= :cutoff LIMIT 1',
-		{replacements: {hookId, cutoff: dialectTraits(sequelize).time(cutoff)}, type: QueryTypes.SELECT, transaction: transaction as never},
+		{replacements: withTimes(sequelize, {hookId, cutoff}), type: QueryTypes.SELECT, transaction: transaction as never},
 	);
 	return rows.length > 0;
 }

@@ -23,6 +23,7 @@ import {checkSendOptions, type SendOptions, type SendSummary} from './send-optio
 import {wakeUp, type WakeUp} from './wake-up.js';
 import {noTurns, WriteTurns} from './write-turns.js';
 import {DeliveryObserver} from '../observability/delivery-observer.js';
+import {dialectOf} from '../store/dialects/index.js';
 
 export type {SendOptions, SendProgress, SendSummary} from './send-options.js';
 
@@ -99,7 +100,7 @@ class SendRun {
 		});
 		this.#secrets = new HookSecrets(sequelize);
 		this.#requests = new OutgoingRequests(this.#settings.userAgent);
-		this.#turns = sequelize.getDialect() === 'sqlite' ? new WriteTurns() : noTurns;
+		this.#turns = dialectOf(sequelize).writesTakeTurns ? new WriteTurns() : noTurns;
 		// Only a watching run waits for the database; another fails with one error instead.
 		this.#outage = new Outage(options.watch ? logger.warn : () => undefined, () => this.#held.size);
 		this.#queue = new FairShare({slots: this.#settings.concurrency, fullAt: this.#batch, slowMs: slowMsFor(this.#settings.timeoutMs)});

@@ -1,4 +1,5 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
+import {dialectOf} from '../store/dialects/index.js';
 import {listen, type Listener} from '../store/pg-listener.js';
 
 export const readyChannel = 'http_callbacks_ready';
@@ -86,7 +87,7 @@ export async function wakeUp(sequelize: Sequelize, {pollIntervalMs, signal, warn
 		later(1);
 	};
 
-	if (sequelize.getDialect() === 'postgres') {
+	if (dialectOf(sequelize).notifications) {
 		await connect(0);
 	}
 

@@ -1,5 +1,6 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {parseDbDate} from '../store/db-date.js';
+import {withTimes} from '../store/dialects/index.js';
 
 /** What the database says of the queue at one moment: three small grouped queries. */
 export type QueueSample = {
@@ -20,7 +21,7 @@ const hookIdOf = (value: unknown) => value === null || value === undefined ? nul
 const queued = ['waiting', 'sending', 'error', 'cancelled'];
 
 export async function sampleQueue(sequelize: Sequelize, now: Date = new Date()): Promise<QueueSample> {
-	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements, type: QueryTypes.SELECT});
+	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements: withTimes(sequelize, replacements), type: QueryTypes.SELECT});
 	const [counts, lags, hooks] = await Promise.all([
 		select('SELECT hook_id, status, COUNT(*) AS n FROM http_callbacks WHERE status IN (:queued) GROUP BY hook_id, status', {queued}),
 		select('SELECT hook_id, MIN(next_attempt_at) AS oldest FROM http_callbacks WHERE status = \'waiting\' AND next_attempt_at <= :now GROUP BY hook_id', {now}),

@@ -1,5 +1,6 @@
 import {literal, Op, QueryTypes, type BindOrReplacements, type WhereOptions} from 'sequelize';
 import {checkInteger, ranges} from '../numbers.js';
+import {dialectOf} from '../store/dialects/index.js';
 import type {AttemptAttributes, CallbackAttributes, CallbackStatus, HttpHooksModels} from '../store/models.js';
 import {checkStatus} from './callback-statuses.js';
 
@@ -23,9 +24,9 @@ const searchedColumns = ['hook_name', 'target_url', 'status_details'];
 
 /**
  * A filter as a where clause, with the bind parameters its search needs: pass both to the query.
- * The search text is a bound `$search` pattern, its `%`, `_` and `\` escaped and the escape
- * character declared (`ESCAPE '\'`), so it matches as written on every dialect: SQLite knows no
- * default escape character, and `status_code:5` or `50%` are ordinary searches.
+ * The search text is a bound `$search` pattern, its `%`, `_` and escape character escaped and the
+ * escape character declared (`ESCAPE …`, the dialect's), so it matches as written on every
+ * dialect: SQLite knows no default escape character, and `status_code:5` or `50%` are ordinary searches.
  */
 function whereOf(models: HttpHooksModels, filter: CallbackFilter): {where: WhereOptions; bind: BindOrReplacements} {
 	const where: Record<string | symbol, unknown> = {};
@@ -41,11 +42,11 @@ function whereOf(models: HttpHooksModels, filter: CallbackFilter): {where: Where
 	const search = filter.search?.trim();
 	if (search) {
 		const sequelize = models.Callback.sequelize!;
-		// Case-insensitive on both: SQLite's LIKE is (for ASCII), PostgreSQL's is not.
-		const like = sequelize.getDialect() === 'postgres' ? 'ILIKE' : 'LIKE';
+		// Case-insensitive on every dialect (each says how).
+		const {containsText, likeEscape} = dialectOf(sequelize);
 		const column = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
-		bind['search'] = `%${search.replaceAll(/[\\%_]/g, character => `\\${character}`)}%`;
-		where[Op.and] = [literal(`(${searchedColumns.map(name => `${column(name)} ${like} $search ESCAPE '\\'`).join(' OR ')})`)];
+		bind['search'] = `%${[...search].map(character => ['%', '_', likeEscape].includes(character) ? `${likeEscape}${character}` : character).join('')}%`;
+		where[Op.and] = [literal(`(${searchedColumns.map(name => containsText(column(name), '$search')).join(' OR ')})`)];
 	}
 
 	return {where: where as WhereOptions, bind};

@@ -1,5 +1,6 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
+import {withTimes} from '../store/dialects/index.js';
 import {checkId, checkInteger, ranges} from '../numbers.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
 import {callbackStatuses} from './callback-statuses.js';
@@ -148,7 +149,7 @@ export async function checkHookExists(models: HttpHooksModels, selection: Pick<S
 /** How many callbacks the selection matches now. */
 export async function countSelected(sequelize: Sequelize, selection: Selection): Promise<number> {
 	const {sql, replacements} = selectionWhere(selection);
-	const [row] = await sequelize.query<{count: number | string}>(`SELECT COUNT(*) AS count FROM http_callbacks WHERE ${sql}`, {replacements, type: QueryTypes.SELECT});
+	const [row] = await sequelize.query<{count: number | string}>(`SELECT COUNT(*) AS count FROM http_callbacks WHERE ${sql}`, {replacements: withTimes(sequelize, replacements), type: QueryTypes.SELECT});
 	return Number(row?.count ?? 0);
 }
 
@@ -168,7 +169,7 @@ export async function forEachBatch(sequelize: Sequelize, selection: Selection, b
 
 		const rows = await sequelize.query<{id: number | string}>(
 			`SELECT id FROM http_callbacks WHERE id > :after AND ${sql} ORDER BY id LIMIT :batchSize`,
-			{replacements: {...replacements, after, batchSize}, type: QueryTypes.SELECT},
+			{replacements: withTimes(sequelize, {...replacements, after, batchSize}), type: QueryTypes.SELECT},
 		);
 		if (rows.length === 0) {
 			return {stopped: false};

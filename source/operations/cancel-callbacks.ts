@@ -1,6 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {checkInteger, ranges} from '../numbers.js';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
 import {checkHookExists, checkSelection, countSelected, forEachBatch, type CallbackSelector, type SelectionRules} from './callback-selection.js';
 import type {BulkProgress} from './resend-callbacks.js';
@@ -53,7 +54,7 @@ async function stillHeld(sequelize: Sequelize, ids: number[]): Promise<number[]>
 	for (let start = 0; start < ids.length; start += 1000) {
 		const rows = await sequelize.query<{id: number | string}>(
 			'SELECT id FROM http_callbacks WHERE id IN (:ids) AND locked_by IS NOT NULL AND lease_until >= :now',
-			{replacements: {ids: ids.slice(start, start + 1000), now: new Date()}, type: QueryTypes.SELECT},
+			{replacements: withTimes(sequelize, {ids: ids.slice(start, start + 1000), now: new Date()}), type: QueryTypes.SELECT},
 		);
 		held.push(...rows.map(row => Number(row.id)));
 	}
@@ -86,12 +87,16 @@ export async function cancelCallbacks(models: HttpHooksModels, options: CancelOp
 
 	// The lease and its holder stay: the holder's result write or release clears them, and that
 	// is what this call waits for. The status is checked again in this very statement.
-	const sql = `UPDATE http_callbacks SET status = 'cancelled', next_attempt_at = NULL,
-		status_details = SUBSTR('cancelled; was ' || status || COALESCE(': ' || status_details, ''), 1, 512), updated_at = :now
-		WHERE id IN (:ids) AND status IN (:statuses) RETURNING id, status`;
+	const dialect = dialectOf(sequelize);
+	// status_details first: MySQL assigns left to right, each assignment seeing the ones before.
+	const set = `status_details = SUBSTR(${dialect.concat('\'cancelled; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512),
+		status = 'cancelled', next_attempt_at = NULL, updated_at = :now`;
 	const held: number[] = [];
 	const {stopped} = await forEachBatch(sequelize, selection, batchSize, options.signal, async ids => {
-		const rows = await sequelize.query<{id: number | string}>(sql, {replacements: {ids, statuses: selection.statuses, now: new Date()}, type: QueryTypes.SELECT});
+		const rows = await dialect.retryingLockConflicts(async () => dialect.updateReturning<{id: number | string}>(sequelize, {
+			table: 'http_callbacks', columns: ['id'], set, where: 'id IN (:ids) AND status IN (:statuses)',
+			replacements: withTimes(sequelize, {ids, statuses: selection.statuses, now: new Date()}),
+		}));
 		const changed = rows.map(row => Number(row.id));
 		result.cancelled += changed.length;
 		held.push(...await stillHeld(sequelize, changed));

@@ -1,4 +1,5 @@
-import {Op, QueryTypes} from 'sequelize';
+import {Op} from 'sequelize';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import type {HttpHooksModels} from '../store/models.js';
 import {checkInteger, ranges} from '../numbers.js';
 import {sqlDate} from '../store/db-date.js';
@@ -56,21 +57,18 @@ export async function deleteOldCallbacks(models: HttpHooksModels, days: number, 
 	}
 
 	const sequelize = models.Callback.sequelize!;
-	// The oldest batch first, found through the created_at index; one autocommitted statement.
-	// The status is checked again on the rows the DELETE itself removes: on PostgreSQL a row a
-	// sender claims while the DELETE waits for its lock is re-read after the claim commits, and
-	// the outer condition (unlike the subquery's snapshot) then sees it `sending` and keeps it.
-	// A callback cancelled while a sender holds it stays until its attempt is written (the
-	// attempt row needs its callback).
-	const deletable = `status IN (:final) AND (locked_by IS NULL OR lease_until IS NULL OR lease_until < :now)`;
-	const sql = `DELETE FROM http_callbacks WHERE ${deletable} AND id IN (
-		SELECT id FROM http_callbacks WHERE created_at < :cutoff AND ${deletable} ORDER BY created_at LIMIT :batchSize)`;
+	const dialect = dialectOf(sequelize);
+	// The oldest batch first, found through the created_at index, each batch its own short
+	// statement(s). The status is checked again on the rows the DELETE itself removes (see the
+	// dialects' deleteBatch): a row a sender claims meanwhile is kept. A callback cancelled while
+	// a sender holds it stays until its attempt is written (the attempt row needs its callback).
+	const where = `created_at < :cutoff AND status IN (:final) AND (locked_by IS NULL OR lease_until IS NULL OR lease_until < :now)`;
 	let deleted = 0;
 	while (!options.signal?.aborted) {
-		const count = await sequelize.query(sql, {replacements: {cutoff, batchSize, final: finalStatuses, now}, type: QueryTypes.BULKDELETE}) as unknown as number;
-		deleted += count;
+		const batch = await dialect.retryingLockConflicts(async () => dialect.deleteBatch(sequelize, where, withTimes(sequelize, {cutoff, batchSize, final: finalStatuses, now})));
+		deleted += batch.deleted;
 		options.onProgress?.({deleted, total: Math.max(total, deleted)});
-		if (count < batchSize) {
+		if (!batch.full) {
 			return {deleted, cutoff, dryRun, stopped: false, skipped};
 		}
 	}

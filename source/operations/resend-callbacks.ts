@@ -1,4 +1,4 @@
-import {QueryTypes} from 'sequelize';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import {checkInteger, ranges} from '../numbers.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
 import {checkHookExists, checkSelection, countSelected, forEachBatch, type CallbackSelector, type SelectionRules} from './callback-selection.js';
@@ -58,11 +58,15 @@ export async function resendCallbacks(models: HttpHooksModels, options: ResendOp
 	}
 
 	// The earlier status and reason stay readable in status_details; the attempts keep their own rows.
-	const sql = `UPDATE http_callbacks SET status = 'waiting', next_attempt_at = :due, attempts = 0, lease_until = NULL, locked_by = NULL,
-		status_details = SUBSTR('resent; was ' || status || COALESCE(': ' || status_details, ''), 1, 512), updated_at = :due
-		WHERE id IN (:ids) AND status IN (:statuses) RETURNING id`;
+	const dialect = dialectOf(sequelize);
+	// status_details first: MySQL assigns left to right, each assignment seeing the ones before.
+	const set = `status_details = SUBSTR(${dialect.concat('\'resent; was \'', 'status', `COALESCE(${dialect.concat('\': \'', 'status_details')}, '')`)}, 1, 512),
+		status = 'waiting', next_attempt_at = :due, attempts = 0, lease_until = NULL, locked_by = NULL, updated_at = :due`;
 	const {stopped} = await forEachBatch(sequelize, selection, batchSize, options.signal, async ids => {
-		const rows = await sequelize.query(sql, {replacements: {ids, statuses: selection.statuses, due: new Date()}, type: QueryTypes.SELECT});
+		const rows = await dialect.retryingLockConflicts(async () => dialect.updateReturning(sequelize, {
+			table: 'http_callbacks', columns: ['id'], set, where: 'id IN (:ids) AND status IN (:statuses)',
+			replacements: withTimes(sequelize, {ids, statuses: selection.statuses, due: new Date()}),
+		}));
 		result.resent += rows.length;
 		options.onProgress?.({done: result.resent, total: Math.max(matched, result.resent)});
 	});

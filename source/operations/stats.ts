@@ -1,6 +1,7 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {checkInteger, ranges} from '../numbers.js';
 import {parseDbDate, sqlDate} from '../store/db-date.js';
+import {dialectOf, withTimes} from '../store/dialects/index.js';
 import type {CallbackStatus, HttpHooksModels} from '../store/models.js';
 
 export type HookStats = {
@@ -32,7 +33,7 @@ const key = (row: Row) => row.hook_id === null ? null : Number(row.hook_id);
 /**
  * Per hook: callbacks by status, the lag of the oldest due callback, and over the last hour
  * (or `windowMinutes`) the attempts' success rate and p50 / p95 latency. Four grouped queries,
- * the same SQL on SQLite and PostgreSQL (percentiles with window functions).
+ * the same SQL on every dialect but for integer division (exact percentiles with window functions).
  */
 export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60, now = new Date(), hookId}: StatsOptions = {}): Promise<HookStats[]> {
 	checkInteger('windowMinutes', windowMinutes, ranges.windowMinutes);
@@ -44,7 +45,9 @@ export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60
 
 	const sequelize = models.Callback.sequelize as Sequelize;
 	const since = sqlDate(new Date(now.getTime() - (windowMinutes * 60_000)), 'The start of the stats window');
-	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements, type: QueryTypes.SELECT});
+	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements: withTimes(sequelize, replacements), type: QueryTypes.SELECT});
+	// Nearest rank: the ceiling of n * p / 100, in integers (MySQL's `/` would give a decimal).
+	const rank = (percent: number) => dialectOf(sequelize).integerDivision(`n * ${percent} + 99`, '100');
 	const [counts, lags, attempts, percentiles, hooks] = await Promise.all([
 		select(`SELECT c.hook_id, MAX(c.hook_name) AS hook_name, c.status, COUNT(*) AS n FROM http_callbacks c WHERE 1 = 1 ${only} GROUP BY c.hook_id, c.status`, {hookId}),
 		select(`SELECT c.hook_id, MIN(c.next_attempt_at) AS oldest FROM http_callbacks c WHERE c.status = 'waiting' AND c.next_attempt_at <= :now ${only} GROUP BY c.hook_id`, {now, hookId}),
@@ -58,8 +61,8 @@ export async function callbackStats(models: HttpHooksModels, {windowMinutes = 60
 				FROM http_callback_attempts a JOIN http_callbacks c ON c.id = a.callback_id
 				WHERE a.started_at >= :since ${only})
 			SELECT hook_id,
-				MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN duration_ms END) AS p50,
-				MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN duration_ms END) AS p95
+				MAX(CASE WHEN rn = ${rank(50)} THEN duration_ms END) AS p50,
+				MAX(CASE WHEN rn = ${rank(95)} THEN duration_ms END) AS p95
 			FROM ranked GROUP BY hook_id`, {since, hookId}),
 		models.Hook.findAll({attributes: ['id', 'name'], where: hookId === undefined ? {} : {id: hookId}, order: [['id', 'ASC']]}),
 	]);

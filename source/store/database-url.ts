@@ -8,20 +8,34 @@ export const defaultDatabaseFile = './http-hooks.sqlite';
 
 /**
  * The database to use: `--database-url`, else DATABASE_URL, else the SQLite file
- * ./http-hooks.sqlite. A URL is `postgres://…`, `sqlite:path/to/file` or a plain file path.
+ * ./http-hooks.sqlite. A URL is `postgres://…`, `mysql://…`, `mariadb://…`, `sqlite:path/to/file`
+ * or a plain file path.
  */
 export function databaseUrlFrom(flag: string | undefined, environment: NodeJS.ProcessEnv = process.env): string {
 	return flag?.trim() || environment['DATABASE_URL']?.trim() || defaultDatabaseFile;
 }
 
-/** True for a `postgres://` or `postgresql://` URL. */
-export function isPostgresUrl(url: string): boolean {
-	return /^postgres(ql)?:\/\//i.test(url);
+/** The Sequelize dialects of database servers (each opens with its driver), by URL scheme. */
+export type ServerDialect = 'postgres' | 'mysql' | 'mariadb';
+const serverDialects: Array<{pattern: RegExp; dialect: ServerDialect}> = [
+	{pattern: /^postgres(ql)?:\/\//i, dialect: 'postgres'},
+	{pattern: /^mysql:\/\//i, dialect: 'mysql'},
+	{pattern: /^mariadb:\/\//i, dialect: 'mariadb'},
+];
+
+/** The dialect of a server's URL (`postgres://`, `postgresql://`, `mysql://`, `mariadb://`); undefined for SQLite. */
+export function serverDialectOf(url: string): ServerDialect | undefined {
+	return serverDialects.find(({pattern}) => pattern.test(url))?.dialect;
 }
 
-/** True for a URL with a scheme other than `sqlite:`, which no dialect here takes. */
+/** True for a `postgres://` or `postgresql://` URL. */
+export function isPostgresUrl(url: string): boolean {
+	return serverDialectOf(url) === 'postgres';
+}
+
+/** True for a URL with a scheme that no dialect here takes. */
 export function isUnsupportedUrl(url: string): boolean {
-	return /^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url) && !isPostgresUrl(url);
+	return /^[a-z][a-z\d+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url) && serverDialectOf(url) === undefined;
 }
 
 /** The absolute path of the file a SQLite URL (`sqlite:FILE` or a plain path) names; undefined for PostgreSQL. */

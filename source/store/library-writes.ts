@@ -1,4 +1,5 @@
 import {Transaction, type Sequelize} from 'sequelize';
+import {dialectOf} from './dialects/index.js';
 
 const queues = new WeakMap<Sequelize, {tail: Promise<unknown>}>();
 
@@ -6,11 +7,11 @@ const queues = new WeakMap<Sequelize, {tail: Promise<unknown>}>();
  * Run one of the library's own writes (hooks, signals) in a transaction of its own. On SQLite
  * the writes of one Sequelize instance take turns, and each begins IMMEDIATE, taking the file's
  * write lock at once: two deferred transactions that read and then write refuse each other
- * (SQLITE_BUSY), while immediate ones wait their turn within the busy timeout. On PostgreSQL a
+ * (SQLITE_BUSY), while immediate ones wait their turn within the busy timeout. Elsewhere a
  * plain transaction: row locks keep writers apart.
  */
 export async function libraryWrite<T>(sequelize: Sequelize, write: (transaction: Transaction) => Promise<T>): Promise<T> {
-	if (sequelize.getDialect() !== 'sqlite') {
+	if (!dialectOf(sequelize).writesTakeTurns) {
 		return sequelize.transaction(async transaction => write(transaction));
 	}
 

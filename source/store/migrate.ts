@@ -1,4 +1,5 @@
-import {Transaction, type QueryInterface, type Sequelize} from 'sequelize';
+import type {QueryInterface, Sequelize, Transaction} from 'sequelize';
+import {dialectOf} from './dialects/index.js';
 import {MigrationStorage} from './migration-storage.js';
 import * as initial from './migrations/0001-initial.js';
 import * as callbacksReady from './migrations/0002-callbacks-ready.js';
@@ -27,22 +28,15 @@ const migrations = [
 	{name: '0012-trace-context', module: traceContext},
 ];
 
-// Any fixed number: the key of the PostgreSQL advisory lock that serialises concurrent migrators.
-const migrationLock = 7_311_905_214;
-
 /**
- * Each migration runs in one transaction that first takes the database's migration lock
- * (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, the write lock), checks that no other
- * process applied it meanwhile, applies it and records it: all of it or none, exactly once,
- * however many processes start at the same moment.
+ * Each migration runs holding the database's migration lock (PostgreSQL: an advisory lock;
+ * SQLite: BEGIN IMMEDIATE, the write lock; MySQL: GET_LOCK), checks that no other process
+ * applied it meanwhile, applies it and records it: exactly once, however many processes start
+ * at the same moment. On PostgreSQL and SQLite all of it or none, in one transaction; MySQL
+ * commits each DDL statement at once.
  */
 async function applyOnce(sequelize: Sequelize, storage: MigrationStorage, name: string, up: (transaction: Transaction) => Promise<void>): Promise<boolean> {
-	const postgres = sequelize.getDialect() === 'postgres';
-	return sequelize.transaction({type: postgres ? undefined : Transaction.TYPES.IMMEDIATE}, async transaction => {
-		if (postgres) {
-			await sequelize.query(`SELECT pg_advisory_xact_lock(${migrationLock})`, {transaction});
-		}
-
+	return dialectOf(sequelize).withMigrationLock(sequelize, async transaction => {
 		if (await storage.isApplied(name, transaction)) {
 			return false;
 		}

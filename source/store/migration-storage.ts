@@ -1,5 +1,6 @@
 import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import type {UmzugStorage} from 'umzug';
+import {dialectOf} from './dialects/index.js';
 
 const table = 'http_hooks_migrations';
 
@@ -37,7 +38,7 @@ export class MigrationStorage implements UmzugStorage {
 			return rows.map(row => row.name);
 		} catch (error) {
 			const message = String((error as Error).message);
-			if (/no such table|does not exist/i.test(message)) {
+			if (/no such table|does not exist|doesn't exist/i.test(message)) {
 				return [];
 			}
 
@@ -53,7 +54,7 @@ export class MigrationStorage implements UmzugStorage {
 	// Recorded in the migration's own transaction (see migrate.ts); a second record of the same
 	// name (umzug logs after each run too) is ignored.
 	async logMigration({name}: {name: string}, transaction?: Transaction): Promise<void> {
-		await this.sequelize.query(`INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`, {replacements: [name], transaction});
+		await this.sequelize.query(dialectOf(this.sequelize).recordMigration(table), {replacements: [name], transaction});
 	}
 
 	async unlogMigration({name}: {name: string}): Promise<void> {

@@ -1,4 +1,5 @@
 import {DataTypes, Model, type ModelStatic, type Sequelize} from 'sequelize';
+import {dialectOf} from './dialects/index.js';
 
 // Plain shapes of the library's rows, as the models return them (camelCase attributes).
 export type HookAttributes = {
@@ -138,7 +139,11 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		return existing;
 	}
 
+	// Times as the dialect's columns hold them (MySQL: to the millisecond), the timestamps too.
+	const date = dialectOf(sequelize).schema.date;
+	const stamps = {createdAt: {type: date, allowNull: false}, updatedAt: {type: date, allowNull: false}};
 	const Hook = sequelize.define('HttpHook', {
+		...stamps,
 		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
 		name: {type: DataTypes.STRING, allowNull: false},
 		model: {type: DataTypes.STRING, allowNull: false},
@@ -150,9 +155,9 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		serializerClass: {type: DataTypes.STRING, allowNull: true},
 		secret: {type: DataTypes.TEXT, allowNull: true},
 		previousSecret: {type: DataTypes.TEXT, allowNull: true},
-		previousSecretExpiresAt: {type: DataTypes.DATE, allowNull: true},
+		previousSecretExpiresAt: {type: date, allowNull: true},
 		disabledReason: {type: DataTypes.TEXT, allowNull: true},
-		disabledAt: {type: DataTypes.DATE, allowNull: true},
+		disabledAt: {type: date, allowNull: true},
 		ordered: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
 		condition: {type: DataTypes.TEXT, allowNull: true},
 		revision: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
@@ -172,6 +177,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 	}, {...common, tableName: 'http_hooks'}) as HttpHooksModels['Hook'];
 
 	const Signal = sequelize.define('HttpHookSignal', {
+		...stamps,
 		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
 		name: {type: DataTypes.STRING, allowNull: false, unique: true},
 		builtIn: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
@@ -183,6 +189,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 	}, {underscored: true, timestamps: false, tableName: 'http_hook_signal_links'}) as HttpHooksModels['SignalLink'];
 
 	const Callback = sequelize.define('HttpCallback', {
+		...stamps,
 		id: {...numericId('id'), primaryKey: true, autoIncrement: true},
 		hookId: {type: DataTypes.INTEGER, allowNull: true},
 		hookName: {type: DataTypes.STRING, allowNull: false},
@@ -199,8 +206,8 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		status: {type: DataTypes.STRING, allowNull: false, defaultValue: 'waiting'},
 		statusDetails: {type: DataTypes.TEXT, allowNull: true},
 		attempts: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
-		nextAttemptAt: {type: DataTypes.DATE, allowNull: true},
-		leaseUntil: {type: DataTypes.DATE, allowNull: true},
+		nextAttemptAt: {type: date, allowNull: true},
+		leaseUntil: {type: date, allowNull: true},
 		lockedBy: {type: DataTypes.STRING, allowNull: true},
 		traceparent: {type: DataTypes.STRING(64), allowNull: true},
 	}, {...common, tableName: 'http_callbacks'}) as HttpHooksModels['Callback'];
@@ -209,7 +216,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 		id: {...numericId('id'), primaryKey: true, autoIncrement: true},
 		callbackId: {...numericId('callbackId'), allowNull: false},
 		attempt: {type: DataTypes.INTEGER, allowNull: false},
-		startedAt: {type: DataTypes.DATE, allowNull: false},
+		startedAt: {type: date, allowNull: false},
 		durationMs: {type: DataTypes.INTEGER, allowNull: false},
 		statusCode: {type: DataTypes.INTEGER, allowNull: true},
 		error: {type: DataTypes.TEXT, allowNull: true},
@@ -217,6 +224,7 @@ export function defineModels(sequelize: Sequelize): HttpHooksModels {
 	}, {underscored: true, timestamps: false, tableName: 'http_callback_attempts'}) as HttpHooksModels['Attempt'];
 
 	const HookModel = sequelize.define('HttpHookModel', {
+		updatedAt: stamps.updatedAt,
 		name: {type: DataTypes.STRING, primaryKey: true},
 		tableName: {type: DataTypes.STRING, allowNull: true},
 		primaryKey: {type: DataTypes.STRING, allowNull: true},

@@ -1,24 +1,25 @@
 import {Sequelize, type Options} from 'sequelize';
 import {HttpHooksError, quote} from '../errors.js';
-import {isPostgresUrl, isUnsupportedUrl, redact, sqliteFile} from './database-url.js';
+import {isUnsupportedUrl, redact, serverDialectOf, sqliteFile} from './database-url.js';
 
 export {databaseUrlFrom, defaultDatabaseFile, redact, sqliteFile} from './database-url.js';
 
 /** Open a Sequelize instance for a database URL (no logging; the programs print their own). */
 export function openDatabase(url: string, options: Options = {}): Sequelize {
 	const common: Options = {logging: false, ...options};
-	if (isPostgresUrl(url)) {
+	const dialect = serverDialectOf(url);
+	if (dialect) {
 		try {
 			// Checked first: Node's legacy parser would print a bad URL, password and all, in a warning.
 			new URL(url); // eslint-disable-line no-new
-			return new Sequelize(url, {dialect: 'postgres', ...common});
+			return new Sequelize(url, {dialect, ...common});
 		} catch (error) {
 			throw new HttpHooksError(`Database URL ${quote(redact(url))} is not valid: ${(error as Error).message}`, {cause: error});
 		}
 	}
 
 	if (isUnsupportedUrl(url)) {
-		throw new HttpHooksError(`Database URL ${quote(redact(url))} is not supported: use postgres://…, sqlite:FILE or a file path`);
+		throw new HttpHooksError(`Database URL ${quote(redact(url))} is not supported: use postgres://…, mysql://…, mariadb://…, sqlite:FILE or a file path`);
 	}
 
 	return new Sequelize({dialect: 'sqlite', storage: sqliteFile(url), ...common});

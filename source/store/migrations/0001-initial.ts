@@ -1,31 +1,33 @@
 import {DataTypes, type QueryInterface, type Transaction} from 'sequelize';
+import {dialectOf} from '../dialects/index.js';
 
-const now = {type: DataTypes.DATE, allowNull: false};
-
-// Ids of callbacks and attempts grow fast: BIGINT on PostgreSQL; SQLite's INTEGER is 64-bit already.
-function bigId(queryInterface: QueryInterface) {
-	return queryInterface.sequelize.getDialect() === 'postgres' ? DataTypes.BIGINT : DataTypes.INTEGER;
-}
-
+// Column types are the dialect's (dialects/*.ts): ids of callbacks and attempts grow fast (BIGINT),
+// times keep milliseconds, payloads are large.
 export async function up(queryInterface: QueryInterface, transaction?: Transaction) {
-	const big = bigId(queryInterface);
+	const {schema} = dialectOf(queryInterface.sequelize);
+	const big = schema.bigId;
+	const now = {type: schema.date, allowNull: false};
+	const text = (allowNull: boolean, defaultValue?: string) => ({
+		type: schema.text, allowNull, ...(defaultValue !== undefined && schema.textDefaults ? {defaultValue} : {}),
+	});
 	const t = {transaction};
+	const tableOptions = {...t, ...schema.tableOptions};
 
 	await queryInterface.createTable('http_hooks', {
 		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
 		name: {type: DataTypes.STRING(255), allowNull: false},
 		model: {type: DataTypes.STRING(255), allowNull: false},
-		target_url: {type: DataTypes.TEXT, allowNull: false},
+		target_url: text(false),
 		http_method: {type: DataTypes.STRING(10), allowNull: false, defaultValue: 'POST'},
 		content_type: {type: DataTypes.STRING(64), allowNull: true},
-		headers: {type: DataTypes.TEXT, allowNull: false, defaultValue: ''},
-		payload_template: {type: DataTypes.TEXT, allowNull: true},
+		headers: text(false, ''),
+		payload_template: text(true),
 		serializer_class: {type: DataTypes.STRING(512), allowNull: true},
-		secret: {type: DataTypes.TEXT, allowNull: true},
+		secret: text(true),
 		enabled: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true},
 		created_at: now,
 		updated_at: now,
-	}, t);
+	}, tableOptions);
 
 	await queryInterface.createTable('http_hook_signals', {
 		id: {type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true},
@@ -33,7 +35,7 @@ export async function up(queryInterface: QueryInterface, transaction?: Transacti
 		built_in: {type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false},
 		created_at: now,
 		updated_at: now,
-	}, t);
+	}, tableOptions);
 
 	await queryInterface.createTable('http_hook_signal_links', {
 		hook_id: {
@@ -44,7 +46,7 @@ export async function up(queryInterface: QueryInterface, transaction?: Transacti
 			type: DataTypes.INTEGER, allowNull: false, primaryKey: true,
 			references: {model: 'http_hook_signals', key: 'id'}, onDelete: 'CASCADE',
 		},
-	}, t);
+	}, tableOptions);
 
 	await queryInterface.createTable('http_callbacks', {
 		id: {type: big, primaryKey: true, autoIncrement: true},
@@ -57,20 +59,20 @@ export async function up(queryInterface: QueryInterface, transaction?: Transacti
 		object_id: {type: DataTypes.STRING(255), allowNull: true},
 		event_type: {type: DataTypes.STRING(255), allowNull: false},
 		webhook_id: {type: DataTypes.STRING(64), allowNull: false},
-		target_url: {type: DataTypes.TEXT, allowNull: false},
+		target_url: text(false),
 		http_method: {type: DataTypes.STRING(10), allowNull: false},
 		content_type: {type: DataTypes.STRING(64), allowNull: true},
-		headers: {type: DataTypes.TEXT, allowNull: false, defaultValue: '{}'},
-		payload: {type: DataTypes.TEXT, allowNull: true},
+		headers: text(false, '{}'),
+		payload: {type: schema.longText, allowNull: true},
 		status: {type: DataTypes.STRING(16), allowNull: false, defaultValue: 'waiting'},
-		status_details: {type: DataTypes.TEXT, allowNull: true},
+		status_details: text(true),
 		attempts: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
-		next_attempt_at: {type: DataTypes.DATE, allowNull: true},
-		lease_until: {type: DataTypes.DATE, allowNull: true},
+		next_attempt_at: {type: schema.date, allowNull: true},
+		lease_until: {type: schema.date, allowNull: true},
 		locked_by: {type: DataTypes.STRING(64), allowNull: true},
 		created_at: now,
 		updated_at: now,
-	}, t);
+	}, tableOptions);
 	await queryInterface.addIndex('http_callbacks', ['status', 'next_attempt_at'], {name: 'http_callbacks_status_next_attempt', ...t});
 	await queryInterface.addIndex('http_callbacks', ['status', 'updated_at'], {name: 'http_callbacks_status_updated', ...t});
 	await queryInterface.addIndex('http_callbacks', ['hook_id', 'status'], {name: 'http_callbacks_hook_status', ...t});
@@ -86,49 +88,30 @@ export async function up(queryInterface: QueryInterface, transaction?: Transacti
 		started_at: now,
 		duration_ms: {type: DataTypes.INTEGER, allowNull: false},
 		status_code: {type: DataTypes.INTEGER, allowNull: true},
-		error: {type: DataTypes.TEXT, allowNull: true},
-		response_body: {type: DataTypes.TEXT, allowNull: true},
-	}, t);
+		error: text(true),
+		response_body: text(true),
+	}, tableOptions);
 	await queryInterface.addIndex('http_callback_attempts', ['callback_id'], {name: 'http_callback_attempts_callback', ...t});
 
 	await queryInterface.createTable('http_hook_models', {
 		name: {type: DataTypes.STRING(255), primaryKey: true},
 		table_name: {type: DataTypes.STRING(255), allowNull: true},
 		primary_key: {type: DataTypes.STRING(255), allowNull: true},
-		attributes: {type: DataTypes.TEXT, allowNull: false},
-		associations: {type: DataTypes.TEXT, allowNull: false},
+		attributes: text(false),
+		associations: text(false),
 		updated_at: now,
-	}, t);
+	}, tableOptions);
 
 	// One row whose version moves on every change to hooks or signals, made by triggers so that
 	// a change from anywhere (another app, the console, plain SQL) reaches every process.
 	await queryInterface.createTable('http_hooks_state', {
 		id: {type: DataTypes.INTEGER, primaryKey: true},
 		version: {type: DataTypes.INTEGER, allowNull: false, defaultValue: 0},
-	}, t);
+	}, tableOptions);
 	await queryInterface.bulkInsert('http_hooks_state', [{id: 1, version: 0}], t);
 
-	const tables = ['http_hooks', 'http_hook_signals', 'http_hook_signal_links'];
-	if (queryInterface.sequelize.getDialect() === 'postgres') {
-		await queryInterface.sequelize.query(`
-			CREATE FUNCTION http_hooks_bump_version() RETURNS trigger AS $$
-			BEGIN
-				UPDATE http_hooks_state SET version = version + 1 WHERE id = 1;
-				PERFORM pg_notify('http_hooks_changed', current_schema());
-				RETURN NULL;
-			END
-			$$ LANGUAGE plpgsql`, t);
-		for (const table of tables) {
-			await queryInterface.sequelize.query(`CREATE TRIGGER ${table}_changed AFTER INSERT OR UPDATE OR DELETE ON ${table}
-				FOR EACH STATEMENT EXECUTE FUNCTION http_hooks_bump_version()`, t);
-		}
-	} else {
-		for (const table of tables) {
-			for (const operation of ['INSERT', 'UPDATE', 'DELETE']) {
-				await queryInterface.sequelize.query(`CREATE TRIGGER ${table}_${operation.toLowerCase()} AFTER ${operation} ON ${table}
-					BEGIN UPDATE http_hooks_state SET version = version + 1 WHERE id = 1; END`, t);
-			}
-		}
+	for (const statement of schema.versionTriggers(['http_hooks', 'http_hook_signals', 'http_hook_signal_links'])) {
+		await queryInterface.sequelize.query(statement, {transaction});
 	}
 
 	const created = new Date();
@@ -142,7 +125,7 @@ export async function down(queryInterface: QueryInterface) {
 		await queryInterface.dropTable(table);
 	}
 
-	if (queryInterface.sequelize.getDialect() === 'postgres') {
-		await queryInterface.sequelize.query('DROP FUNCTION IF EXISTS http_hooks_bump_version()');
+	for (const statement of dialectOf(queryInterface.sequelize).schema.dropTriggers.version) {
+		await queryInterface.sequelize.query(statement);
 	}
 }
