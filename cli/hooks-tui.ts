@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 import process from 'node:process';
-import {render} from 'ink';
 import meow from 'meow';
-import {createElement} from 'react';
 import {redact} from '../source/store/open-database.js';
 import {exitCodes} from './command.js';
 import {DatabaseUnavailableError, openHttpHooks} from './database.js';
 import {safeText} from './safe-text.js';
-import {App} from './tui/app.js';
 import {ConsoleSource} from './tui/console-source.js';
 import {plainSnapshot} from './tui/snapshot.js';
 
@@ -69,6 +66,8 @@ async function main(): Promise<number> {
 			return exitCodes.ok;
 		}
 
+		// Ink and React are optional peers: loaded only to draw, so the snapshot and --help work without them.
+		const [{render}, {createElement}, {App}] = await Promise.all([import('ink'), import('react'), import('./tui/app.js')]);
 		process.stdout.write(enterAlternateScreen);
 		try {
 			const instance = render(createElement(App, {source, location: redact(url)}));
