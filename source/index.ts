@@ -17,6 +17,8 @@ export type {
 	HttpHooksModels, HookAttributes, SignalAttributes, CallbackAttributes, AttemptAttributes, CallbackStatus,
 } from './store/models.js';
 export {builtInSignals} from './signals.js';
+export type {BuiltInSignal, SignalName} from './signals.js';
+export type {HttpHooksModelOptions} from './model-options.js';
 export {contentTypes} from './payload/content-types.js';
 export {httpMethods} from './hooks/validate-hook.js';
 export {parseHeaders} from './headers.js';
