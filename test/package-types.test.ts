@@ -76,6 +76,7 @@ const strict = {strict: true, target: 'ES2022', module: 'NodeNext', moduleResolu
 const quickStartTest = typeof (HttpHooks.prototype as unknown as Record<string, unknown>)['ensureHook'] === 'function' ? test : test.failing;
 
 quickStartTest('the README\'s Quick start type-checks under strict against the published declarations', async t => {
+	t.timeout(300_000, 'emitting the declarations of source/ on a busy machine');
 	const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 	const section = readme.slice(readme.indexOf('\n## Quick start\n'));
 	const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
