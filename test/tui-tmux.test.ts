@@ -169,3 +169,23 @@ tmuxTest(`hooks-tui in a terminal: NO_COLOR means no colour; a resize lays the s
 		await database.close();
 	}
 });
+
+tmuxTest(`hooks-tui in a terminal: Ctrl-C leaves from anywhere, even a prompt, with exit code 130${skipNote}`, async t => {
+	const database = await createTestDatabase('sqlite');
+	await defineAppModels(database.sequelize);
+	const app = await registerHttpHooks(database.sequelize);
+	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	const console = startConsole(database.url, {});
+	try {
+		await waitFor(t, console, showing(console, /› +1 +pets +Pet/), 'the hook');
+		console.keys('/');
+		await waitFor(t, console, showing(console, /Search hook name, model, signals or URL:/), 'the search prompt, which takes typed keys');
+		console.keys('C-c');
+		t.is(await waitFor(t, console, () => console.exitCode(), 'the exit'), '130');
+		t.notRegex(console.screen(), /Error|at .*\.js/, 'no stack trace');
+	} finally {
+		console.close();
+		await app.close();
+		await database.close();
+	}
+});

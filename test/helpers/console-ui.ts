@@ -1,7 +1,7 @@
 import type {ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
-import {App} from '../../cli/tui/app.js';
+import {App, type AppProps} from '../../cli/tui/app.js';
 import {ConsoleSource} from '../../cli/tui/console-source.js';
 import {createTheme} from '../../cli/tui/theme.js';
 import {connectHttpHooks, registerHttpHooks} from '../../source/index.js';
@@ -49,8 +49,8 @@ export async function until(t: ExecutionContext, ui: Ui, check: (frame: string) 
 }
 
 /** The console on a 100x`rows` screen, once it listens to keys (its footer shows them). */
-export async function show(t: ExecutionContext, source: ConsoleSource, rows = 30): Promise<Ui> {
-	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, theme: createTheme({})}));
+export async function show(t: ExecutionContext, source: ConsoleSource, rows = 30, props: Partial<AppProps> = {}): Promise<Ui> {
+	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, theme: createTheme({}), ...props}));
 	const ui = Object.assign(instance, {rows, frame: () => instance.lastFrame() ?? ''});
 	Object.defineProperty(ui.stdout, 'rows', {value: rows, configurable: true});
 	ui.stdout.emit('resize');

@@ -8,6 +8,7 @@ import {PromptLine} from '../components/prompt-line.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
+import {briefDetails} from '../brief-details.js';
 import {callbackDetailLines} from '../detail-lines.js';
 import {cells, columnWidths, headerLine, type Column} from '../columns.js';
 import {count, plural, shortTime} from '../format.js';
@@ -250,7 +251,8 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 
 		switch (action) {
 			case 'cycleStatus': dispatch({type: 'cycleStatus'}); break;
-			case 'search': setSearch(state.filter.search ?? ''); break;
+			// The prompt starts empty: the search in force shows on the filter line above it.
+			case 'search': setSearch(''); break;
 			case 'clearFilter': dispatch({type: 'filter', filter: {}}); break;
 			case 'pause': dispatch({type: 'pause'}); break;
 			case 'resend': {
@@ -311,7 +313,7 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 				renderItem={callback => {
 					const [id, created, status, hook, event, tries, request, details] = cells(columns, widths, [
 						String(callback.id), shortTime(callback.createdAt), callback.status, callback.hookName, callback.eventType, String(callback.attempts),
-						`${callback.httpMethod} ${callback.targetUrl}`, callback.statusDetails ?? '',
+						`${callback.httpMethod} ${callback.targetUrl}`, briefDetails(callback.statusDetails ?? ''),
 					]);
 					return (
 						<>

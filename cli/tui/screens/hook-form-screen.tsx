@@ -135,6 +135,12 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 				}
 			} else if (action === 'externalEditor') {
 				const key = focusedField(state).key as 'headers';
+				// An editor would show the secret and leave it in a file: it is typed here, blind.
+				if (focusedField(state).secret) {
+					notify('A secret is typed here, masked; it is never opened in an editor', 'info');
+					return;
+				}
+
 				try {
 					dispatch({type: 'set', key, value: editText(state.values[key], editorFile(state))});
 					notify(`${focusedField(state).label} edited in the editor`, 'info');
