@@ -66,7 +66,7 @@ dialectTest('a status message goes after its time', async (t, database) => {
 	const setup = await consoleOn(database);
 	const {app, source} = setup;
 	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
-	const ui = await show(t, source, 30, {messageMs: {info: 400, success: 400, error: 400}});
+	const ui = await show(t, source, 30, {messageMs: {info: 1500, success: 1500, error: 1500}});
 	try {
 		await until(t, ui, frame => /› +1 +pets/.test(frame), 'the hook');
 		await press(ui, ' ');
