@@ -66,7 +66,6 @@ test('without Sequelize, both programs say so in one line, exit 3', async t => {
 	const app = appWithout(['sequelize']);
 	try {
 		for (const program of ['cli/hooks-bin.ts', 'cli/hooks-tui-bin.ts']) {
-			// eslint-disable-next-line no-await-in-loop
 			const {code, stdout, stderr} = await run(app, program, ['--database-url', 'postgres://nobody@127.0.0.1:1/none', ...program.includes('tui') ? [] : ['list-hooks']]);
 			t.is(code, 3, `${program}: ${stderr}`);
 			t.is(stdout, '');

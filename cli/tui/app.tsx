@@ -72,6 +72,9 @@ export function App({source, location, refreshMs = 2000, messageMs, theme: given
 		confirm: (text, run) => dispatch({type: 'ask', text, run}),
 	}), [source, theme, notify, dispatch]);
 
+	// Stable: the form reads its hook again whenever this changes.
+	const closeForm = useCallback((savedId?: number) => dispatch({type: 'closeForm', savedId}), [dispatch]);
+
 	const onGlobal = useCallback((action: Action) => {
 		switch (action) {
 			case 'quit': exit(); break;
@@ -129,7 +132,7 @@ export function App({source, location, refreshMs = 2000, messageMs, theme: given
 								isActive={!overlay}
 								hook={state.form}
 								onContexts={setContexts}
-								onClose={savedId => dispatch({type: 'closeForm', savedId})}
+								onClose={closeForm}
 							/>
 						) : null}
 						<HooksScreen

@@ -75,7 +75,7 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 		return () => {
 			stale = true;
 		};
-	}, [hook]);
+	}, [hook, source, notify, dispatch, onClose]);
 
 	// A preview of the hook as typed: the library validates the fields first, as a save would.
 	const preview = usePreview(async recordId => source.previewDraft(toHookInput(getState()!.values), recordId), error => {
@@ -198,10 +198,8 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 			<PaneTitle title={title} focused width={width} right={lines.length > rows ? `lines ${top + 1}-${Math.min(lines.length, top + rows)} of ${lines.length}` : ''}/>
 			<Box flexDirection="column" height={rows} overflow="hidden">
 				{lines.slice(top, top + rows).map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={top + index} wrap="truncate-end">
 						{line.map((segment, at) => (
-							// eslint-disable-next-line react/no-array-index-key
 							<Text key={at} color={segment.color} inverse={segment.inverse} bold={segment.bold} dimColor={segment.dim}>{safeText(segment.text)}</Text>
 						))}
 					</Text>

@@ -69,11 +69,13 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	const preview = usePreview(async recordId => source.previewHook(selected.current!, recordId));
 	// The record id prompt and the search prompt take the detail pane's last line.
 	const detailRows = Math.max(1, layout.detailRows - (preview.state.prompt || search !== undefined ? 1 : 0));
-	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
+	const hookId = hook?.id;
+	const {close: closePreview} = preview;
 	useEffect(() => {
 		setDetailOffset(0);
-		preview.close();
-	}, [hook?.id]);
+		closePreview();
+	}, [hookId, setDetailOffset, closePreview]);
 
 	// The selected hook's delivery figures: read when the cursor settles on a hook and every five
 	// refreshes after, never for every hook (the percentiles sort the hook's attempts of the hour).
@@ -96,13 +98,13 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		}
 	}, [source, notify]);
 	useEffect(() => {
-		if (!visible || hook === undefined) {
+		if (!visible || hookId === undefined) {
 			return;
 		}
 
 		const timer = setTimeout(() => void loadStats(), statsDelayMs);
 		return () => clearTimeout(timer);
-	}, [visible, hook?.id, loadStats]);
+	}, [visible, hookId, loadStats]);
 	useInterval(() => void loadStats(), visible && hook ? refreshMs * 5 : undefined);
 	const shownStats = stats?.hookId === hook?.id ? stats : undefined;
 
