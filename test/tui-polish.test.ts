@@ -85,8 +85,12 @@ dialectTest('hook form: the secret is typed masked and never opened in an editor
 	try {
 		await press(ui, 'n');
 		await until(t, ui, frame => frame.includes('New hook'), 'the form');
-		for (let tabs = 0; tabs < 20 && !/▶ Secret/.test(ui.frame()); tabs++) {
+		// One field at a time, each move seen on screen before the next (a busy machine renders late).
+		const focused = () => ui.frame().split('\n').find(line => line.startsWith('▶')) ?? '';
+		for (let tabs = 0; tabs < 20 && !focused().startsWith('▶ Secret'); tabs++) {
+			const before = focused();
 			await press(ui, keys.tab);
+			await until(t, ui, () => focused() !== before, 'the next field');
 		}
 
 		await until(t, ui, frame => /▶ Secret/.test(frame), 'the secret field');
