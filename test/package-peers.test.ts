@@ -66,7 +66,7 @@ test('without Sequelize, both programs say so in one line, exit 3', async t => {
 	const app = appWithout(['sequelize']);
 	try {
 		for (const program of ['cli/hooks-bin.ts', 'cli/hooks-tui-bin.ts']) {
-			const {code, stdout, stderr} = await run(app, program, ['--database-url', 'postgres://nobody@127.0.0.1:1/none', ...program.includes('tui') ? [] : ['list-hooks']]);
+			const {code, stdout, stderr} = await run(app, program, [...program.includes('tui') ? [] : ['list-hooks'], '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
 			t.is(code, 3, `${program}: ${stderr}`);
 			t.is(stdout, '');
 			t.is(stderr, 'The package sequelize is not installed (Sequelize, a peer dependency of sequelize-http-hooks): run `npm install sequelize` in the app\'s directory\n', program);
