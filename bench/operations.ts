@@ -75,7 +75,7 @@ async function bench(dialect: Dialect, program: Program): Promise<void> {
 	const db = await createTestDatabase(dialect);
 	try {
 		const httpHooks = await connectHttpHooks(db.sequelize);
-		let started = performance.now();
+		const started = performance.now();
 		await seed(db.sequelize, dialect);
 		const total = await count(db.sequelize, 'http_callbacks');
 		console.log(`${dialect}: ${total} callbacks and ${await count(db.sequelize, 'http_callback_attempts')} attempts seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,7 @@
 import {existsSync, statSync} from 'node:fs';
 import type {Sequelize} from 'sequelize';
 import type {FlagSpec} from './command.js';
+import {missingPackage} from './missing-package.js';
 import type {HttpHooks, HttpHooksOptions} from '../source/index.js';
 import {databaseUrlFrom, redact, sqliteFile} from '../source/store/database-url.js';
 
@@ -31,7 +32,7 @@ export async function openConnection(databaseUrl: string | undefined): Promise<{
 	try {
 		sequelize = openDatabase(url);
 	} catch (error) {
-		throw new DatabaseUnavailableError(withoutUrl((error as Error).message, url));
+		throw new DatabaseUnavailableError(missingPackage(error) ?? withoutUrl((error as Error).message, url));
 	}
 
 	try {

@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 import process from 'node:process';
-import {render} from 'ink';
 import meow from 'meow';
-import {createElement} from 'react';
 import {redact} from '../source/store/open-database.js';
 import {exitCodes} from './command.js';
 import {DatabaseUnavailableError, openHttpHooks} from './database.js';
 import {safeText} from './safe-text.js';
-import {App} from './tui/app.js';
 import {ConsoleSource} from './tui/console-source.js';
+import {ConsoleInterrupted} from './tui/interrupted.js';
 import {plainSnapshot} from './tui/snapshot.js';
 
 const help = `
@@ -25,7 +23,7 @@ Flags:
 
 Without a terminal (piped, CI) it prints a plain snapshot of the hooks and the newest
 callbacks instead, and exits 0. NO_COLOR turns colours off.
-Exit codes: 0 ok, 2 usage, 3 database unavailable.
+Exit codes: 0 ok, 2 usage, 3 database (or a package it needs) unavailable, 130 left with Ctrl-C.
 
 Examples:
   $ hooks-tui
@@ -69,13 +67,24 @@ async function main(): Promise<number> {
 			return exitCodes.ok;
 		}
 
+		// Ink and React are optional peers: loaded only to draw, so the snapshot and --help work without them.
+		const [{render}, {createElement}, {App}] = await Promise.all([import('ink'), import('react'), import('./tui/app.js')]);
 		process.stdout.write(enterAlternateScreen);
 		try {
-			const instance = render(createElement(App, {source, location: redact(url)}));
+			// Ctrl-C is the console's own key (exit code 130), not Ink's.
+			const instance = render(createElement(App, {source, location: redact(url)}), {exitOnCtrlC: false});
 			const stop = () => instance.unmount();
 			process.once('SIGTERM', stop);
 			process.once('SIGHUP', stop);
-			await instance.waitUntilExit();
+			try {
+				await instance.waitUntilExit();
+			} catch (error) {
+				if (error instanceof ConsoleInterrupted) {
+					return 130;
+				}
+
+				throw error;
+			}
 		} finally {
 			process.stdout.write(leaveAlternateScreen);
 		}

@@ -9,6 +9,7 @@ import {exitCodes, UsageError, type Command, type Io} from './command.js';
 import {commands} from './commands/index.js';
 import {DatabaseUnavailableError, unwritableDatabase} from './database.js';
 import {flagSynopsis, unknownFlag} from './flag-names.js';
+import {missingPackage} from './missing-package.js';
 import {safeText} from './safe-text.js';
 
 // Nothing here imports the library's database code (Sequelize, the drivers): `hooks --help`,
@@ -153,6 +154,13 @@ async function main(): Promise<number> {
 		if (error instanceof HttpHooksError) {
 			printError(`${error.name}: ${error.message}`);
 			return exitCodes.failure;
+		}
+
+		// Sequelize or the database's driver not installed (they are the app's): one line, like a database it cannot use.
+		const missing = missingPackage(error);
+		if (missing) {
+			printError(missing);
+			return exitCodes.unavailable;
 		}
 
 		const unwritable = unwritableDatabase(error, (cli.flags as Record<string, unknown>)['databaseUrl'] as string | undefined);

@@ -1,3 +1,6 @@
+// The declarations use Node's types (AbortSignal, node:net…), as Sequelize's do: they load them themselves, so
+// an app compiles them with `types: []` too (with @types/node installed, as every Sequelize app in TypeScript has).
+/// <reference types="node" preserve="true" />
 export {registerHttpHooks, connectHttpHooks} from './register-http-hooks.js';
 export {HttpHooks} from './http-hooks.js';
 export type {HttpHooksOptions, Logger, LogDetails} from './options.js';
@@ -17,6 +20,8 @@ export type {
 	HttpHooksModels, HookAttributes, SignalAttributes, CallbackAttributes, AttemptAttributes, CallbackStatus,
 } from './store/models.js';
 export {builtInSignals} from './signals.js';
+export type {BuiltInSignal, SignalName} from './signals.js';
+export type {HttpHooksModelOptions} from './model-options.js';
 export {contentTypes} from './payload/content-types.js';
 export {httpMethods} from './hooks/validate-hook.js';
 export {parseHeaders} from './headers.js';

@@ -3,6 +3,9 @@ export const builtInSignals = ['afterCreate', 'afterUpdate', 'afterDestroy', 'af
 
 export type BuiltInSignal = typeof builtInSignals[number];
 
+/** A signal a hook fires on: a built-in one (completed by editors) or a custom signal's name. */
+export type SignalName = BuiltInSignal | (string & {});
+
 export function isBuiltInSignal(name: string): name is BuiltInSignal {
 	return (builtInSignals as readonly string[]).includes(name);
 }

@@ -18,11 +18,11 @@ async function defineModels(sequelize: Sequelize): Promise<App> {
 		passwordHash: {type: DataTypes.STRING},
 		profile: {type: DataTypes.JSON},
 		avatar: {type: DataTypes.BLOB},
-	}, {httpHooks: {hidden: ['passwordHash']}} as never);
+	}, {httpHooks: {hidden: ['passwordHash']}});
 	const Pet = sequelize.define('Pet', {
 		name: {type: DataTypes.STRING, allowNull: false},
 		microchip: {type: DataTypes.STRING},
-	}, {httpHooks: {hidden: ['microchip']}} as never);
+	}, {httpHooks: {hidden: ['microchip']}});
 	Pet.belongsTo(Owner, {as: 'owner', foreignKey: 'ownerId'});
 	Owner.hasMany(Pet, {as: 'pets', foreignKey: 'ownerId'});
 	await sequelize.sync();

@@ -60,7 +60,7 @@ test('an unknown flag is a usage error: exit 2, nothing on stdout', async t => {
 	for (const [index, result] of results.entries()) {
 		t.is(result.code, 2, operations[index]);
 		t.is(result.stdout, '');
-		t.is(result.stderr, expected[index]);
+		t.is(result.stderr, expected[index]!);
 	}
 });
 

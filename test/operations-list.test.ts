@@ -55,7 +55,7 @@ dialectTest('list-hooks and list-callbacks: readable tables and JSON', async (t,
 
 	const page = JSON.parse(firstPage.stdout) as {callbacks: Array<{id: number; status: string; payload?: string}>; nextBeforeId: number | null};
 	t.deepEqual(page.callbacks.map(row => row.id), petCallbacks.toReversed().slice(0, 4));
-	t.is(page.nextBeforeId, petCallbacks[2]);
+	t.is(page.nextBeforeId, petCallbacks[2]!);
 	t.false('payload' in page.callbacks[0]!);
 
 	const [secondPage, secondTable, none] = await Promise.all([

@@ -67,6 +67,7 @@ dialectTest('the default payload previewed without app code has the record\'s at
 dialectTest('previewHook in the app uses the app\'s model: serializers and associations; the program says what it cannot show', async (t, database) => {
 	const {Owner, Pet} = await defineAppModels(database.sequelize);
 	class PetSerializer {
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a serializer receives the app's instance, of any model
 		async toRepresentation(pet: any) {
 			const owner = await pet.getOwner();
 			return {pet: pet.get('name'), owner: owner.get('name'), shout: String(pet.get('name')).toUpperCase()};

@@ -63,7 +63,7 @@ dialectTest('callbacks screen: c cancels the selected callback and C the whole f
 	}
 
 	await app.models.Callback.update({status: 'sent'}, {where: {id: 1}});
-	const instance = render(createElement(App, {source: new ConsoleSource(tool, connection), location: 'test database', refreshMs: 150, theme: createTheme({})}));
+	const instance = render(createElement(App, {source: new ConsoleSource(tool, connection), location: 'test database', refreshMs: 150, messageMs: {info: 600_000, success: 600_000, error: 600_000}, theme: createTheme({})}));
 	const ui: Ui = Object.assign(instance, {frame: () => instance.lastFrame() ?? ''});
 	Object.defineProperty(ui.stdout, 'rows', {value: 30, configurable: true});
 	ui.stdout.emit('resize');

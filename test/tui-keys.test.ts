@@ -108,7 +108,7 @@ test('the help lists every binding of the contexts, from the keymap', t => {
 	t.is(displayKey('pagedown'), 'PgDn');
 });
 
-test('the README\'s key table is the keymap\'s', t => {
-	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-	t.true(readme.includes(keyTableMarkdown()), 'README.md lacks the current key table: paste the output of keyTableMarkdown() (cli/tui/key-table.ts)');
+test('the console page\'s key table is the keymap\'s', t => {
+	const page = readFileSync(new URL('../docs/console.md', import.meta.url), 'utf8');
+	t.true(page.includes(keyTableMarkdown()), 'docs/console.md lacks the current key table: paste the output of keyTableMarkdown() (cli/tui/key-table.ts)');
 });

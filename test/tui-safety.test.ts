@@ -74,7 +74,7 @@ async function hostileConsole(database: TestDatabase) {
 
 dialectTest('console: user text shown escaped, credentials masked, in lists, details, the form and the snapshot', async (t, database) => {
 	const setup = await hostileConsole(database);
-	const instance = render(createElement(App, {source: setup.source, location: 'postgres://app:***@db\u001B]0;x\u0007', refreshMs: 150, theme: createTheme({})}));
+	const instance = render(createElement(App, {source: setup.source, location: 'postgres://app:***@db\u001B]0;x\u0007', refreshMs: 150, messageMs: {info: 600_000, success: 600_000, error: 600_000}, theme: createTheme({})}));
 	const ui: Ui = Object.assign(instance, {frame: () => instance.lastFrame() ?? ''});
 	Object.defineProperty(ui.stdout, 'rows', {value: 40, configurable: true});
 	Object.defineProperty(ui.stdout, 'columns', {value: 160, configurable: true});

@@ -35,7 +35,7 @@ type Ui = ReturnType<typeof render> & {rows: number; frame(): string};
 
 /** The console on a 100x`rows` screen, once it listens to keys (its footer shows them). */
 async function show(t: ExecutionContext, source: ConsoleSource, rows = 30): Promise<Ui> {
-	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, theme: createTheme({})}));
+	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, messageMs: {info: 600_000, success: 600_000, error: 600_000}, theme: createTheme({})}));
 	const ui = Object.assign(instance, {rows, frame: () => instance.lastFrame() ?? ''});
 	resize(ui, rows);
 	await until(t, ui, frame => frame.includes('? help · q quit'), 'its footer');

@@ -81,7 +81,6 @@ const showing = (console: Console, pattern: RegExp) => () => pattern.test(consol
 
 /** Colour parameters (30–37, 38, 40–47, 48, 90–97, 100–107) in the SGR sequences of a capture. */
 function colourCodes(capture: string): string[] {
-	// eslint-disable-next-line no-control-regex
 	return [...capture.matchAll(/\u001B\[([\d;]*)m/g)]
 		.flatMap(match => match[1]!.split(';'))
 		.filter(code => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(code));
@@ -105,7 +104,7 @@ tmuxTest(`hooks-tui in a terminal: a hook made in the form, a callback from anot
 		console.keys('C-e');
 		await waitFor(t, console, showing(console, /▶ Headers +api-key: 12345\n +X-Env: test/), 'the headers written in $EDITOR');
 		console.keys('Tab');
-		await waitFor(t, console, showing(console, /  Headers +api-key: ••••\n +X-Env: test/), 'the key masked once the field is left');
+		await waitFor(t, console, showing(console, / {2}Headers +api-key: ••••\n +X-Env: test/), 'the key masked once the field is left');
 		console.keys('C-s');
 		await waitFor(t, console, showing(console, /ok: Hook "pets" created \(id 1\)/), 'the hook saved');
 		await waitFor(t, console, showing(console, /› +1 +pets +Pet +afterCreate +enabled +0 +0 +POST http:\/\/127\.0\.0\.1:9\/pets/), 'the hook in the list');
@@ -150,7 +149,6 @@ tmuxTest(`hooks-tui in a terminal: NO_COLOR means no colour; a resize lays the s
 		await waitFor(t, console, showing(console, /› +1 +pets +Pet +afterCreate +disabled/), 'the hook');
 		const capture = console.screen(['-e']);
 		t.deepEqual(colourCodes(capture), [], 'no colour at all');
-		// eslint-disable-next-line no-control-regex
 		t.regex(capture, /\u001B\[[\d;]*7[\d;]*m/, 'the cursor row is still marked (inverse)');
 		const lines = console.screen().split('\n');
 		t.regex(lines[33]!, /Enter details · n new/, 'the footer on the last line but one');
@@ -163,6 +161,26 @@ tmuxTest(`hooks-tui in a terminal: NO_COLOR means no colour; a resize lays the s
 		}, 'the screen laid out for 90x20');
 		console.keys('q');
 		t.is(await waitFor(t, console, () => console.exitCode(), 'the exit'), '0');
+	} finally {
+		console.close();
+		await app.close();
+		await database.close();
+	}
+});
+
+tmuxTest(`hooks-tui in a terminal: Ctrl-C leaves from anywhere, even a prompt, with exit code 130${skipNote}`, async t => {
+	const database = await createTestDatabase('sqlite');
+	await defineAppModels(database.sequelize);
+	const app = await registerHttpHooks(database.sequelize);
+	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	const console = startConsole(database.url, {});
+	try {
+		await waitFor(t, console, showing(console, /› +1 +pets +Pet/), 'the hook');
+		console.keys('/');
+		await waitFor(t, console, showing(console, /Search hook name, model, signals or URL:/), 'the search prompt, which takes typed keys');
+		console.keys('C-c');
+		t.is(await waitFor(t, console, () => console.exitCode(), 'the exit'), '130');
+		t.notRegex(console.screen(), /Error|at .*\.js/, 'no stack trace');
 	} finally {
 		console.close();
 		await app.close();

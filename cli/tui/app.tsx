@@ -1,5 +1,5 @@
 import {Box, useApp} from 'ink';
-import {useCallback, useMemo, useState} from 'react';
+import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Footer} from './components/footer.js';
 import {HelpOverlay, helpLines} from './components/help-overlay.js';
 import {MessageLine} from './components/message-line.js';
@@ -7,6 +7,7 @@ import {TabBar} from './components/tab-bar.js';
 import {ConsoleContext, type ConsoleServices} from './console-context.js';
 import type {ConsoleSource} from './console-source.js';
 import {describeError} from './describe-error.js';
+import {ConsoleInterrupted} from './interrupted.js';
 import {KeyRouterContext, useKeyRouter, useKeys} from './hooks/use-keys.js';
 import {useStore} from './hooks/use-store.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -15,7 +16,7 @@ import {CallbacksScreen} from './screens/callbacks-screen.js';
 import {HookFormScreen} from './screens/hook-form-screen.js';
 import {HooksScreen} from './screens/hooks-screen.js';
 import {SignalsScreen} from './screens/signals-screen.js';
-import {appReducer, initialApp, overlayContexts, type Screen} from './state/app-state.js';
+import {appReducer, initialApp, messageLifetimeMs, overlayContexts, type Screen} from './state/app-state.js';
 import {createTheme, type Theme, type Tone} from './theme.js';
 
 export type AppProps = {
@@ -24,6 +25,8 @@ export type AppProps = {
 	location: string;
 	/** How often live screens read again. */
 	refreshMs?: number;
+	/** How long a message stays on its line, by tone (the default: messageLifetimeMs). */
+	messageMs?: Partial<typeof messageLifetimeMs>;
 	theme?: Theme;
 };
 
@@ -38,7 +41,7 @@ const screens: Array<{screen: Screen; key: string; title: string}> = [
  * The frame is one line shorter than the terminal: Ink redraws the whole screen (a flicker)
  * once a frame reaches the terminal's height.
  */
-export function App({source, location, refreshMs = 2000, theme: givenTheme}: AppProps) {
+export function App({source, location, refreshMs = 2000, messageMs, theme: givenTheme}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [state, dispatch, getState] = useStore(appReducer, () => initialApp);
@@ -49,12 +52,28 @@ export function App({source, location, refreshMs = 2000, theme: givenTheme}: App
 	const bodyHeight = height - 3;
 
 	const notify = useCallback((text: string, tone: Tone = 'info') => dispatch({type: 'notify', message: {text, tone}}), [dispatch]);
+	// A message says what just happened: it goes after a while, so an old one never reads as news.
+	const {message} = state;
+	const lifetimes = {...messageLifetimeMs, ...messageMs};
+	const lifetime = message ? lifetimes[message.tone] : undefined;
+	useEffect(() => {
+		if (message === undefined || lifetime === undefined) {
+			return;
+		}
+
+		const timer = setTimeout(() => dispatch({type: 'expire', message}), lifetime);
+		return () => clearTimeout(timer);
+	}, [message, lifetime, dispatch]);
+
 	const services = useMemo<ConsoleServices>(() => ({
 		source,
 		theme,
 		notify,
 		confirm: (text, run) => dispatch({type: 'ask', text, run}),
 	}), [source, theme, notify, dispatch]);
+
+	// Stable: the form reads its hook again whenever this changes.
+	const closeForm = useCallback((savedId?: number) => dispatch({type: 'closeForm', savedId}), [dispatch]);
 
 	const onGlobal = useCallback((action: Action) => {
 		switch (action) {
@@ -67,7 +86,7 @@ export function App({source, location, refreshMs = 2000, theme: givenTheme}: App
 		}
 	}, [exit, contexts, dispatch]);
 
-	const router = useKeyRouter();
+	const router = useKeyRouter(() => exit(new ConsoleInterrupted()));
 	const overlay = overlayContexts(state);
 	useKeys(overlay ?? [], {
 		onAction(action) {
@@ -113,7 +132,7 @@ export function App({source, location, refreshMs = 2000, theme: givenTheme}: App
 								isActive={!overlay}
 								hook={state.form}
 								onContexts={setContexts}
-								onClose={savedId => dispatch({type: 'closeForm', savedId})}
+								onClose={closeForm}
 							/>
 						) : null}
 						<HooksScreen

@@ -39,7 +39,6 @@ function textOf(input: string, key: Key): string {
 		return '';
 	}
 
-	// eslint-disable-next-line no-control-regex
 	return input.replaceAll(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
 }
 
@@ -68,7 +67,6 @@ const noKey: Key = {
 	super: false, hyper: false, capsLock: false, numLock: false,
 };
 
-// eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001A\u007F]/;
 
 /** The key of one control character: Enter, Tab, Backspace, or Ctrl and a letter. */
@@ -96,7 +94,6 @@ export function splitInput(contexts: readonly Context[], input: string, key: Key
 
 	const typing = contexts.some(context => textContexts.has(context));
 	const presses: Array<{input: string; key: Key}> = [];
-	// eslint-disable-next-line no-control-regex
 	for (const run of input.match(/[\u0000-\u001A\u007F]|[^\u0000-\u001A\u007F]+/g) ?? []) {
 		if (controlCharacter.test(run)) {
 			presses.push(controlKey(run));

@@ -1,6 +1,6 @@
 import {contextTitles, displayKey, keymap, type Context} from './keymap.js';
 
-/** The keymap as a Markdown table, for the README (a test keeps the README's copy current). */
+/** The keymap as a Markdown table, for docs/console.md (a test keeps that copy current). */
 export function keyTableMarkdown(): string {
 	const rows = ['| where | keys | what |', '| --- | --- | --- |'];
 	const contexts = [...new Set(keymap.map(binding => binding.context))] as Context[];

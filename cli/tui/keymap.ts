@@ -69,7 +69,7 @@ export const keymap: Binding[] = [
 	{context: 'global', action: 'showSignals', keys: ['2'], label: 'signals', description: 'Show the signals screen'},
 	{context: 'global', action: 'showCallbacks', keys: ['3'], label: 'callbacks', description: 'Show the callbacks screen'},
 	{context: 'global', action: 'help', keys: ['?'], label: 'help', description: 'Show the keys of this screen', footer: true},
-	{context: 'global', action: 'quit', keys: ['q'], label: 'quit', description: 'Quit (Ctrl-C quits from anywhere)', footer: true},
+	{context: 'global', action: 'quit', keys: ['q'], label: 'quit', description: 'Quit (Ctrl-C quits from anywhere, exit code 130)', footer: true},
 
 	{context: 'navigate', action: 'up', keys: ['up', 'k'], label: 'up', description: 'Move up one row'},
 	{context: 'navigate', action: 'down', keys: ['down', 'j'], label: 'down', description: 'Move down one row'},
@@ -89,6 +89,7 @@ export const keymap: Binding[] = [
 	{context: 'hooks', action: 'toggleHook', keys: ['space'], label: 'enable/disable', description: 'Enable or disable the hook', footer: true},
 	{context: 'hooks', action: 'deleteHook', keys: ['d'], label: 'delete', description: 'Delete the hook (asks first; its callbacks stay)', footer: true},
 	{context: 'hooks', action: 'hookCallbacks', keys: ['c'], label: 'callbacks', description: 'Show the callbacks of the hook', footer: true},
+	{context: 'hooks', action: 'search', keys: ['/'], label: 'search', description: 'Filter by text in the hook name, model, signals or URL (empty: every hook)'},
 	{context: 'hooks', action: 'preview', keys: ['v'], label: 'preview', description: 'Preview the request the hook would send for a record id typed in (sends nothing)'},
 
 	{context: 'signals', action: 'newSignal', keys: ['n'], label: 'new signal', description: 'Add a custom signal', footer: true},

@@ -1,4 +1,5 @@
 import type {ConsoleSource} from './console-source.js';
+import {briefDetails} from './brief-details.js';
 import {cell, dateTime} from './format.js';
 
 function table(headers: Array<[string, number, ('left' | 'right')?]>, rows: string[][]): string[] {
@@ -21,7 +22,7 @@ export async function plainSnapshot(source: ConsoleSource, {callbacks = 20}: {ca
 	lines.push('', `Newest callbacks (${page.rows.length}${page.nextBeforeId === undefined ? '' : ', more exist'})`);
 	lines.push(...page.rows.length === 0 ? ['  none'] : table(
 		[['ID', 8, 'right'], ['CREATED', 19], ['STATUS', 7], ['HOOK', 20], ['EVENT', 10], ['TRIES', 5, 'right'], ['DETAILS', 50]],
-		page.rows.map(row => [String(row.id), dateTime(row.createdAt), row.status, row.hookName, row.eventType, String(row.attempts), row.statusDetails ?? '']),
+		page.rows.map(row => [String(row.id), dateTime(row.createdAt), row.status, row.hookName, row.eventType, String(row.attempts), briefDetails(row.statusDetails ?? '')]),
 	));
 	return `${lines.join('\n')}\n`;
 }

@@ -77,7 +77,7 @@ function buildMayQuery(hook: CompiledHook, model: ModelStatic<Model>): boolean {
 export function bindCapture(sequelize: Sequelize, cache: HookCache, settings: CaptureSettings, fire: Fire): () => void {
 	const watched = (model: ModelStatic<Model> | undefined) => model !== undefined && !settings.ownModels.has(model.name) && cache.hasModel(model.name);
 
-	const listeners: Record<string, (...args: any[]) => Promise<void> | void> = {
+	const listeners: Record<string, (...args: never[]) => Promise<void> | void> = {
 		// afterSave is Sequelize's proxy of afterCreate and afterUpdate: one insert serves both.
 		afterCreate: async (instance: Model, options: Options) => fire(instance, ['afterCreate', 'afterSave'], {transaction: options?.transaction, created: true}),
 		afterUpdate: async (instance: Model, options: Options) => fire(instance, ['afterUpdate', 'afterSave'], {transaction: options?.transaction}),

@@ -10,6 +10,7 @@ import {compileTemplate, isTemplate} from '../payload/template.js';
 import {validatePayload} from '../payload/validate-payload.js';
 import type {ModelDescription} from '../store/model-catalog.js';
 import {checkDeliveryFields, type DeliveryFields} from './delivery-fields.js';
+import type {SignalName} from '../signals.js';
 
 export const httpMethods = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
 
@@ -17,7 +18,8 @@ export const httpMethods = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
 export type HookInput = {
 	name: string;
 	model: string;
-	signals: string[];
+	/** Built-in signals (`afterCreate`…) or custom signals' names. */
+	signals: SignalName[];
 	targetUrl: string;
 	httpMethod?: string;
 	contentType?: string | null;

@@ -49,7 +49,7 @@ function readerModel(sequelize: Sequelize, description: ModelDescription): AnyMo
 	}
 
 	const hidden = description.attributes.filter(attribute => attribute.hidden).map(attribute => attribute.name);
-	const model = sequelize.define(description.name, attributes, {tableName: description.tableName, timestamps: false, httpHooks: {hidden}} as never);
+	const model = sequelize.define(description.name, attributes, {tableName: description.tableName, timestamps: false, httpHooks: {hidden}});
 	sequelize.modelManager.removeModel(model);
 	return model;
 }

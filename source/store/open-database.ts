@@ -11,7 +11,7 @@ export function openDatabase(url: string, options: Options = {}): Sequelize {
 	if (dialect) {
 		try {
 			// Checked first: Node's legacy parser would print a bad URL, password and all, in a warning.
-			new URL(url); // eslint-disable-line no-new
+			new URL(url);
 			return new Sequelize(url, {dialect, ...common});
 		} catch (error) {
 			throw new HttpHooksError(`Database URL ${quote(redact(url))} is not valid: ${(error as Error).message}`, {cause: error});

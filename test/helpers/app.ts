@@ -15,7 +15,7 @@ export async function defineAppModels(sequelize: Sequelize): Promise<AppModels> 
 		name: {type: DataTypes.STRING, allowNull: false},
 		email: {type: DataTypes.STRING},
 		passwordHash: {type: DataTypes.STRING},
-	}, {httpHooks: {hidden: ['passwordHash']}} as never);
+	}, {httpHooks: {hidden: ['passwordHash']}});
 	const Pet = sequelize.define('Pet', {
 		name: {type: DataTypes.STRING, allowNull: false},
 		species: {type: DataTypes.STRING},

@@ -104,7 +104,8 @@ async function build(): Promise<BuiltPrograms> {
 		}
 	}
 
-	return {directory, hooks: path.join(directory, 'cli', 'hooks.js'), hooksTui: path.join(directory, 'cli', 'hooks-tui.js')};
+	// The files package.json's bin names: what `npx hooks` and `npx hooks-tui` run.
+	return {directory, hooks: path.join(directory, 'cli', 'hooks-bin.js'), hooksTui: path.join(directory, 'cli', 'hooks-tui-bin.js')};
 }
 
 /** Builds of other sources that nobody used for an hour. */

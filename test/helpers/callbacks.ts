@@ -2,6 +2,7 @@ import type {HttpHooks} from '../../source/index.js';
 import type {CallbackAttributes} from '../../source/store/models.js';
 
 /** Every callback row, oldest first, as plain objects with parsed headers and payload. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any field of a payload they wrote
 export async function callbacksOf(httpHooks: HttpHooks): Promise<Array<CallbackAttributes & {json: any; headerMap: Record<string, string>}>> {
 	const rows = await httpHooks.models.Callback.findAll({order: [['id', 'ASC']]});
 	return rows.map(row => {

@@ -1,7 +1,7 @@
 import type {ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
 import {createElement} from 'react';
-import {App} from '../../cli/tui/app.js';
+import {App, type AppProps} from '../../cli/tui/app.js';
 import {ConsoleSource} from '../../cli/tui/console-source.js';
 import {createTheme} from '../../cli/tui/theme.js';
 import {connectHttpHooks, registerHttpHooks} from '../../source/index.js';
@@ -48,9 +48,12 @@ export async function until(t: ExecutionContext, ui: Ui, check: (frame: string) 
 	t.true(lines <= ui.rows - 1, `a frame of ${lines} lines in a terminal of ${ui.rows}`);
 }
 
-/** The console on a 100x`rows` screen, once it listens to keys (its footer shows them). */
-export async function show(t: ExecutionContext, source: ConsoleSource, rows = 30): Promise<Ui> {
-	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, theme: createTheme({})}));
+/**
+ * The console on a 100x`rows` screen, once it listens to keys (its footer shows them). Messages
+ * stay (a busy machine may take longer than their time to show what a test waits for next).
+ */
+export async function show(t: ExecutionContext, source: ConsoleSource, rows = 30, props: Partial<AppProps> = {}): Promise<Ui> {
+	const instance = render(createElement(App, {source, location: 'test database', refreshMs: 150, messageMs: {info: 600_000, success: 600_000, error: 600_000}, theme: createTheme({}), ...props}));
 	const ui = Object.assign(instance, {rows, frame: () => instance.lastFrame() ?? ''});
 	Object.defineProperty(ui.stdout, 'rows', {value: rows, configurable: true});
 	ui.stdout.emit('resize');

@@ -3,6 +3,7 @@
 // (it runs on the loader's thread, so it appends to the file itself); CommonJS modules, which
 // packages such as sequelize require from one another, are read from require.cache at exit.
 import {appendFileSync} from 'node:fs';
+import process from 'node:process';
 import {createRequire, register} from 'node:module';
 import {pathToFileURL} from 'node:url';
 
@@ -13,6 +14,7 @@ if (!file) {
 
 const hooks = `
 import {appendFileSync} from 'node:fs';
+import process from 'node:process';
 let file;
 export async function initialize(data) {
 	file = data.file;

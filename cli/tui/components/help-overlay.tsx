@@ -32,7 +32,6 @@ export function HelpOverlay({contexts, height, offset}: {contexts: readonly Cont
 		<Box flexDirection="column" height={height} overflow="hidden">
 			<Text bold inverse wrap="truncate-end">{` Keys${more ? ' (↓ for more)' : ''} `}</Text>
 			{shown.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} bold={line.bold} wrap="truncate-end">{line.text === '' ? ' ' : line.text}</Text>
 			))}
 		</Box>

@@ -7,7 +7,6 @@ export function ScrollView({lines, offset, height}: {lines: DetailLine[]; offset
 	return (
 		<Box flexDirection="column" height={height} overflow="hidden">
 			{shown.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={offset + index} wrap="truncate-end" color={line.color} bold={line.bold} dimColor={line.dim}>{line.text === '' ? ' ' : line.text}</Text>
 			))}
 		</Box>

@@ -22,8 +22,9 @@ export const KeyRouterContext = createContext<KeyRouter | undefined>(undefined);
  * Keys are handled one at a time, each after the screen has drawn the previous one's effect
  * (keys that arrive together, from a paste, fast typing or tmux send-keys, included): `/` then `abc` types into the
  * search prompt that `/` opened; `n` then a name types into the form that `n` opened.
+ * `onInterrupt`: Ctrl-C, handled at once (the program renders with Ink's `exitOnCtrlC` off).
  */
-export function useKeyRouter(): KeyRouter {
+export function useKeyRouter(onInterrupt?: () => void): KeyRouter {
 	const router = useRef<KeyRouter>({listeners: new Set()});
 	const queue = useRef<Press[]>([]);
 	const draining = useRef(false);
@@ -57,6 +58,13 @@ export function useKeyRouter(): KeyRouter {
 	};
 
 	useInput((input, key) => {
+		// Ctrl-C leaves from anywhere, whatever has the keys (a prompt, the form, a question).
+		if (key.ctrl && input === 'c' && onInterrupt) {
+			queue.current = [];
+			onInterrupt();
+			return;
+		}
+
 		queue.current.push({input, key});
 		if (!draining.current) {
 			draining.current = true;

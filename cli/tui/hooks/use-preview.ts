@@ -1,3 +1,4 @@
+import {useCallback} from 'react';
 import type {HookPreview} from '../../../source/operations/preview-hook.js';
 import {describeError} from '../describe-error.js';
 import type {Action} from '../keymap.js';
@@ -23,6 +24,8 @@ export type PreviewControl = {
  */
 export function usePreview(run: (recordId: string) => Promise<HookPreview>, onError?: (error: unknown) => boolean): PreviewControl {
 	const [state, dispatch, getState] = useStore(previewReducer, () => closedPreview);
+	// Stable, for screens that close the preview in an effect.
+	const close = useCallback(() => dispatch({type: 'close'}), [dispatch]);
 	const submit = async (recordId: string) => {
 		dispatch({type: 'running'});
 		try {
@@ -40,7 +43,7 @@ export function usePreview(run: (recordId: string) => Promise<HookPreview>, onEr
 		state,
 		contexts: previewContexts(state),
 		open: () => dispatch({type: 'open'}),
-		close: () => dispatch({type: 'close'}),
+		close,
 		type: text => dispatch({type: 'type', text}),
 		handle(action, page, maxOffset) {
 			const current = getState();

@@ -8,6 +8,7 @@ import {PromptLine} from '../components/prompt-line.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
+import {briefDetails} from '../brief-details.js';
 import {callbackDetailLines} from '../detail-lines.js';
 import {cells, columnWidths, headerLine, type Column} from '../columns.js';
 import {count, plural, shortTime} from '../format.js';
@@ -73,13 +74,13 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 	const refreshing = useRef(false);
 	const row: CallbackRow | undefined = state.rows[state.list.cursor];
 
-	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
 	useEffect(() => {
 		if (applyFilter) {
 			dispatch({type: 'filter', filter: applyFilter.filter});
 			setPane('list');
 		}
-	}, [applyFilter?.serial]);
+	}, [applyFilter, dispatch, setPane]);
 
 	const load = useCallback(async (append: boolean) => {
 		const {generation, filter, nextBeforeId} = getState();
@@ -143,9 +144,11 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 	useInterval(() => void refresh(), visible && !state.paused ? refreshMs : undefined);
 
 	// The detail of the row under the cursor, read again when the row changes.
+	// By value: a refresh brings new row objects, and only a changed row needs reading again.
 	const detailKey = row ? `${row.id}:${row.status}:${row.attempts}:${new Date(row.updatedAt).getTime()}` : '';
+	const rowId = row?.id;
 	useEffect(() => {
-		if (!row) {
+		if (rowId === undefined) {
 			setDetail(undefined);
 			return;
 		}
@@ -153,7 +156,7 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 		let stale = false;
 		// A short pause, so that holding an arrow key does not read every row on the way.
 		const timer = setTimeout(() => {
-			source.callback(row.id).then(found => {
+			source.callback(rowId).then(found => {
 				if (!stale) {
 					setDetail(found);
 				}
@@ -163,8 +166,8 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			stale = true;
 			clearTimeout(timer);
 		};
-	}, [detailKey]);
-	useEffect(() => setDetailOffset(0), [row?.id]);
+	}, [detailKey, rowId, source, notify]);
+	useEffect(() => setDetailOffset(0), [rowId, setDetailOffset]);
 
 	const widths = columnWidths(columns, width - 2);
 	const lines = useMemo(() => detail && detail.id === row?.id ? callbackDetailLines(detail, width, theme) : [], [detail, row?.id, width, theme]);
@@ -250,7 +253,8 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 
 		switch (action) {
 			case 'cycleStatus': dispatch({type: 'cycleStatus'}); break;
-			case 'search': setSearch(state.filter.search ?? ''); break;
+			// The prompt starts empty: the search in force shows on the filter line above it.
+			case 'search': setSearch(''); break;
 			case 'clearFilter': dispatch({type: 'filter', filter: {}}); break;
 			case 'pause': dispatch({type: 'pause'}); break;
 			case 'resend': {
@@ -311,7 +315,7 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 				renderItem={callback => {
 					const [id, created, status, hook, event, tries, request, details] = cells(columns, widths, [
 						String(callback.id), shortTime(callback.createdAt), callback.status, callback.hookName, callback.eventType, String(callback.attempts),
-						`${callback.httpMethod} ${callback.targetUrl}`, callback.statusDetails ?? '',
+						`${callback.httpMethod} ${callback.targetUrl}`, briefDetails(callback.statusDetails ?? ''),
 					]);
 					return (
 						<>

@@ -75,7 +75,7 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 		return () => {
 			stale = true;
 		};
-	}, [hook]);
+	}, [hook, source, notify, dispatch, onClose]);
 
 	// A preview of the hook as typed: the library validates the fields first, as a save would.
 	const preview = usePreview(async recordId => source.previewDraft(toHookInput(getState()!.values), recordId), error => {
@@ -135,6 +135,12 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 				}
 			} else if (action === 'externalEditor') {
 				const key = focusedField(state).key as 'headers';
+				// An editor would show the secret and leave it in a file: it is typed here, blind.
+				if (focusedField(state).secret) {
+					notify('A secret is typed here, masked; it is never opened in an editor', 'info');
+					return;
+				}
+
 				try {
 					dispatch({type: 'set', key, value: editText(state.values[key], editorFile(state))});
 					notify(`${focusedField(state).label} edited in the editor`, 'info');
@@ -192,10 +198,8 @@ export function HookFormScreen({width, height, isActive, hook, onContexts, onClo
 			<PaneTitle title={title} focused width={width} right={lines.length > rows ? `lines ${top + 1}-${Math.min(lines.length, top + rows)} of ${lines.length}` : ''}/>
 			<Box flexDirection="column" height={rows} overflow="hidden">
 				{lines.slice(top, top + rows).map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={top + index} wrap="truncate-end">
 						{line.map((segment, at) => (
-							// eslint-disable-next-line react/no-array-index-key
 							<Text key={at} color={segment.color} inverse={segment.inverse} bold={segment.bold} dimColor={segment.dim}>{safeText(segment.text)}</Text>
 						))}
 					</Text>

@@ -19,6 +19,8 @@ import {useStore, useValue} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
 import {rowListReducer, type RowList} from '../state/row-list-state.js';
+import {matchesHook} from '../state/hook-filter.js';
+import {safeText} from '../../safe-text.js';
 import type {CallbacksFilter} from '../state/callbacks-state.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
@@ -56,18 +58,24 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	const layout = hooksLayout(height, state.rows.length);
 	const {listRows} = layout;
 	const [loaded, setLoaded] = useState(false);
+	// The search prompt while it is open, and the search in force (the list shows matching hooks only).
+	const [search, setSearch, getSearch] = useValue<string | undefined>(undefined);
+	const [filter, setFilter, getFilter] = useValue('');
+	const [total, setTotal] = useState(0);
 	const [pane, setPane, getPane] = useValue<'list' | 'detail'>('list');
 	const [detailOffset, setDetailOffset] = useValue(0);
 	const hook = state.rows[state.list.cursor];
 
 	const preview = usePreview(async recordId => source.previewHook(selected.current!, recordId));
-	// The record id prompt takes the detail pane's last line.
-	const detailRows = Math.max(1, layout.detailRows - (preview.state.prompt ? 1 : 0));
-	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	// The record id prompt and the search prompt take the detail pane's last line.
+	const detailRows = Math.max(1, layout.detailRows - (preview.state.prompt || search !== undefined ? 1 : 0));
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
+	const hookId = hook?.id;
+	const {close: closePreview} = preview;
 	useEffect(() => {
 		setDetailOffset(0);
-		preview.close();
-	}, [hook?.id]);
+		closePreview();
+	}, [hookId, setDetailOffset, closePreview]);
 
 	// The selected hook's delivery figures: read when the cursor settles on a hook and every five
 	// refreshes after, never for every hook (the percentiles sort the hook's attempts of the hour).
@@ -90,24 +98,26 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		}
 	}, [source, notify]);
 	useEffect(() => {
-		if (!visible || hook === undefined) {
+		if (!visible || hookId === undefined) {
 			return;
 		}
 
 		const timer = setTimeout(() => void loadStats(), statsDelayMs);
 		return () => clearTimeout(timer);
-	}, [visible, hook?.id, loadStats]);
+	}, [visible, hookId, loadStats]);
 	useInterval(() => void loadStats(), visible && hook ? refreshMs * 5 : undefined);
 	const shownStats = stats?.hookId === hook?.id ? stats : undefined;
 
 	const reload = useCallback(async (select?: number) => {
 		try {
-			dispatch({type: 'rows', rows: await source.hooks(), select});
+			const hooks = await source.hooks();
+			setTotal(hooks.length);
+			dispatch({type: 'rows', rows: hooks.filter(hook => matchesHook(hook, getFilter())), select});
 			setLoaded(true);
 		} catch (error) {
 			notify(describeError(error), 'error');
 		}
-	}, [source, notify, dispatch]);
+	}, [source, notify, dispatch, getFilter]);
 
 	useEffect(() => {
 		if (visible) {
@@ -120,13 +130,28 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	const shownPreview = preview.state.shown;
 	const lines = useMemo(() => shownPreview ? previewDetailLines(shownPreview, width, theme) : hook ? hookDetailLines(hook, width, theme, shownStats) : [], [shownPreview, hook, width, theme, shownStats]);
 	const maxOffset = Math.max(0, lines.length - detailRows);
-	const contexts: Context[] = preview.contexts ?? [pane, 'navigate', 'hooks', 'global'];
+	const contexts: Context[] = search === undefined ? preview.contexts ?? [pane, 'navigate', 'hooks', 'global'] : ['prompt'];
 	useReportContexts(contexts, onContexts, isActive);
 
 	const act = async (action: Action) => {
 		const pane = getPane();
 		const {rows, list} = getState();
 		const hook = rows[list.cursor];
+		const typed = getSearch();
+		if (typed !== undefined) {
+			if (action === 'submit') {
+				setSearch(undefined);
+				setFilter(typed.trim());
+				await reload();
+			} else if (action === 'dismiss') {
+				setSearch(undefined);
+			} else if (action === 'deleteBack') {
+				setSearch(typed.slice(0, -1));
+			}
+
+			return;
+		}
+
 		if (preview.handle(action, detailRows, maxOffset)) {
 			return;
 		}
@@ -137,11 +162,12 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 
 		switch (action) {
 			case 'newHook': onOpenForm('new'); return;
+			case 'search': setSearch(''); return;
 			default: break;
 		}
 
 		if (!hook) {
-			notify('No hook here yet: press n to create one', 'info');
+			notify(getFilter() ? `No hook matches "${getFilter()}": press / and Enter to show every hook` : 'No hook here yet: press n to create one', 'info');
 			return;
 		}
 
@@ -174,19 +200,25 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		onAction(action) {
 			act(action).catch(error => notify(describeError(error), 'error'));
 		},
-		onText: preview.type,
+		onText(text) {
+			if (getSearch() === undefined) {
+				preview.type(text);
+			} else {
+				setSearch(current => current === undefined ? current : current + text.replaceAll(/[\r\n]/g, ''));
+			}
+		},
 	}, isActive);
 
 	const offset = Math.min(shownPreview ? preview.state.offset : detailOffset, maxOffset);
 	return (
 		<Box flexDirection="column" height={height} display={visible ? 'flex' : 'none'}>
-			<PaneTitle title={`Hooks (${state.rows.length})`} focused={pane === 'list'} width={width}/>
+			<PaneTitle title={filter ? `Hooks (${state.rows.length} of ${total} matching "${safeText(filter)}")` : `Hooks (${state.rows.length})`} focused={pane === 'list' && search === undefined} width={width}/>
 			<ListView
 				items={state.rows}
 				state={settle({...state.list, height: listRows})}
 				isFocused={pane === 'list'}
 				header={headerLine(columns, widths)}
-				empty={loaded ? 'No hooks yet: press n to create one.' : 'Loading…'}
+				empty={loaded ? filter ? `No hook matches "${safeText(filter)}": / and Enter shows every hook.` : 'No hooks yet: press n to create one.' : 'Loading…'}
 				idOf={row => row.id}
 				renderItem={row => {
 					const [id, name, model, signals, enabled, waiting, error, request] = cells(columns, widths, [
@@ -210,6 +242,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 				right={lines.length > detailRows ? `${offset + 1}-${Math.min(lines.length, offset + detailRows)} of ${lines.length}` : ''}
 			/>
 			<ScrollView lines={lines} offset={offset} height={detailRows}/>
+			{search === undefined ? null : <PromptLine label="Search hook name, model, signals or URL" value={search}/>}
 			{preview.state.prompt ? <PromptLine label={preview.state.running ? 'Record id (building the preview…)' : `Record id of ${hook?.model ?? 'the model'} to preview`} value={preview.state.prompt.value} error={preview.state.prompt.error}/> : null}
 		</Box>
 	);

@@ -11,7 +11,7 @@ import {useInterval} from '../hooks/use-interval.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
 import {useStore, useValue} from '../hooks/use-store.js';
-import type {Action, Context} from '../keymap.js';
+import type {Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
 import {navigationMoves} from '../state/navigation.js';
 import {rowListReducer, type RowList} from '../state/row-list-state.js';
@@ -26,7 +26,7 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 	const [state, dispatch, getState] = useStore(rowListReducer<SignalRow>, (): RowList<SignalRow> => ({rows: [], list: initialList(0, listRows)}));
 	const [prompt, setPrompt, getPrompt] = useValue<{value: string; error?: string} | undefined>(undefined);
 
-	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows]);
+	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
 	const reload = useCallback(async (select?: number) => {
 		try {
 			dispatch({type: 'rows', rows: await source.signals(), select});

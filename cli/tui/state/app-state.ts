@@ -28,7 +28,11 @@ export type AppAction =
 	| {type: 'closeHelp'}
 	| {type: 'ask'; text: string; run: () => Promise<void> | void}
 	| {type: 'answered'}
-	| {type: 'notify'; message: Message};
+	| {type: 'notify'; message: Message}
+	| {type: 'expire'; message: Message};
+
+/** How long a message stays, in ms: errors longer, since they may need reading twice. */
+export const messageLifetimeMs: Record<Message['tone'], number> = {info: 5000, success: 5000, error: 10_000};
 
 export const initialApp: AppState = {screen: 'hooks'};
 
@@ -46,6 +50,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		case 'ask': return {...state, question: {text: action.text, run: action.run}};
 		case 'answered': return {...state, question: undefined};
 		case 'notify': return {...state, message: action.message};
+		// Only the message it was set for: a newer one keeps its own time.
+		case 'expire': return state.message === action.message ? {...state, message: undefined} : state;
 	}
 }
 
