@@ -259,8 +259,8 @@ test('hooks --version, -v and version print the package version, from source and
 dialectTest('--hook-id of a hook that does not exist is exit 1 naming it, in every command that takes it', async (t, database) => {
 	const {hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/owners'});
 	const taking = (await Promise.all(commands.map(async entry => entry.load()))).filter(command => 'hookId' in command.flags);
-	t.deepEqual(taking.map(command => command.name).sort(), ['cancel', 'list-callbacks', 'preview', 'resend', 'send-callbacks', 'stats']);
-	const extra: Record<string, string[]> = {preview: ['--record', '1']};
+	t.deepEqual(taking.map(command => command.name).sort(), ['cancel', 'delete-hook', 'disable', 'enable', 'list-callbacks', 'preview', 'resend', 'send-callbacks', 'stats', 'update-hook']);
+	const extra: Record<string, string[]> = {preview: ['--record', '1'], 'update-hook': ['--target-url', 'http://127.0.0.1:9/other']};
 	const results = await Promise.all(taking.map(async ({name}) => runHooks([name, '--hook-id', '99', ...extra[name] ?? [], '--database-url', database.url])));
 	for (const [index, result] of results.entries()) {
 		const {name} = taking[index]!;
