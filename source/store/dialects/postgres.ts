@@ -1,6 +1,7 @@
 import {DataTypes, QueryTypes, type Sequelize} from 'sequelize';
 import type {SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
+import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
 
 // Any fixed number: the key of the advisory lock that serialises concurrent migrators.
 const migrationLock = 7_311_905_214;
@@ -63,16 +64,7 @@ export const postgresDialect: SqlDialect = {
 		);
 		return recorded(rows);
 	},
-	async deleteBatch(sequelize, where, replacements) {
-		// The oldest batch first, found through the created_at index; one autocommitted statement.
-		// The condition is checked again on the rows the DELETE itself removes: a row a sender
-		// claims while the DELETE waits for its lock is re-read after the claim commits, and the
-		// outer condition (unlike the subquery's snapshot) then sees it `sending` and keeps it.
-		const sql = `DELETE FROM http_callbacks WHERE ${where} AND id IN (
-			SELECT id FROM http_callbacks WHERE ${where} ORDER BY created_at LIMIT :batchSize)`;
-		const deleted = await sequelize.query(sql, {replacements, type: QueryTypes.BULKDELETE}) as unknown as number;
-		return {deleted, full: deleted >= replacements.batchSize};
-	},
+	deleteBatch: deleteBatchInSubquery,
 	// clock_timestamp(), not now() (the transaction's start, before the lock wait); the row lock
 	// keeps other senders' claims of the hook waiting.
 	bucket: {
@@ -80,9 +72,7 @@ export const postgresDialect: SqlDialect = {
 		readBucket: 'SELECT tokens, refilled_ms, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId FOR UPDATE',
 		transactionType: undefined,
 	},
-	addFailures: `INSERT INTO http_hook_health (hook_id, consecutive_failures, updated_at) VALUES (:hookId, :failures, :now)
-		ON CONFLICT (hook_id) DO UPDATE SET updated_at = excluded.updated_at,
-			consecutive_failures = (CASE WHEN :reset = 1 THEN 0 ELSE http_hook_health.consecutive_failures END) + excluded.consecutive_failures`,
+	addFailures: addFailuresOnConflict,
 	recordMigration: table => `INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`,
 	// An advisory lock held until the migration's transaction ends.
 	async withMigrationLock(sequelize, work) {

@@ -1,6 +1,7 @@
 import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
 import type {SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
+import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
 
 // SQLite DATE columns hold the text Sequelize writes ('2026-01-31 12:00:00.000 +00:00'), so
 // that comparisons in SQL stay right.
@@ -53,21 +54,14 @@ export const sqliteDialect: SqlDialect = {
 		});
 		return recorded(rows);
 	},
-	async deleteBatch(sequelize, where, replacements) {
-		const sql = `DELETE FROM http_callbacks WHERE ${where} AND id IN (
-			SELECT id FROM http_callbacks WHERE ${where} ORDER BY created_at LIMIT :batchSize)`;
-		const deleted = await sequelize.query(sql, {replacements, type: QueryTypes.BULKDELETE}) as unknown as number;
-		return {deleted, full: deleted >= replacements.batchSize};
-	},
+	deleteBatch: deleteBatchInSubquery,
 	// The IMMEDIATE transaction holds the file's write lock, which keeps every other writer waiting.
 	bucket: {
 		createBucket: `INSERT INTO http_hook_rate_buckets (hook_id, tokens, refilled_ms) VALUES (:hookId, :burst, ${clockMs}) ON CONFLICT (hook_id) DO NOTHING`,
 		readBucket: `SELECT tokens, refilled_ms, ${clockMs} AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId`,
 		transactionType: Transaction.TYPES.IMMEDIATE,
 	},
-	addFailures: `INSERT INTO http_hook_health (hook_id, consecutive_failures, updated_at) VALUES (:hookId, :failures, :now)
-		ON CONFLICT (hook_id) DO UPDATE SET updated_at = excluded.updated_at,
-			consecutive_failures = (CASE WHEN :reset = 1 THEN 0 ELSE http_hook_health.consecutive_failures END) + excluded.consecutive_failures`,
+	addFailures: addFailuresOnConflict,
 	recordMigration: table => `INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`,
 	// BEGIN IMMEDIATE: the file's write lock, held until the migration's transaction ends.
 	async withMigrationLock(sequelize, work) {
