@@ -126,3 +126,19 @@ dialectTest('search: %, _ and \\ match themselves, case aside, in listing, count
 	t.is(listed.code, 0, listed.stderr);
 	t.deepEqual((JSON.parse(listed.stdout) as {callbacks: Array<{id: number}>}).callbacks.map(row => row.id), tooMany);
 }, {dialects: allDialects});
+
+dialectTest('list-callbacks: the DETAILS column leads with the error code, the JSON keeps the whole text', async (t, db) => {
+	await defineAppModels(db.sequelize);
+	const httpHooks = await registerHttpHooks(db.sequelize, {reloadIntervalMs: 60_000});
+	const hook = await httpHooks.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	await httpHooks.close();
+	const details = 'request to http://127.0.0.1:9/pets failed, reason: connect ECONNREFUSED 127.0.0.1:9';
+	await insertCallbacks(httpHooks.models, 1, {hookId: hook.id, hookName: hook.name, status: 'error', attempts: 8, statusDetails: details});
+	const [table, json] = await Promise.all([
+		runHooks(['list-callbacks', '--database-url', db.url]),
+		runHooks(['list-callbacks', '--json', '--database-url', db.url]),
+	]);
+	t.is(table.code, 0, table.stderr);
+	t.regex(table.stdout.trimEnd().split('\n')[1]!, /error +8 +\S+ \S+ +ECONNREFUSED: connect 127\.0\.0\.1:9$/);
+	t.is((JSON.parse(json.stdout) as {callbacks: Array<{statusDetails: string}>}).callbacks[0]!.statusDetails, details);
+});

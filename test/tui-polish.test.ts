@@ -1,5 +1,5 @@
 import test from 'ava';
-import {briefDetails} from '../cli/tui/brief-details.js';
+import {briefDetails} from '../cli/brief-details.js';
 import {consoleOn, keys, press, show, until} from './helpers/console-ui.js';
 import {dialectTest} from './helpers/dialect-test.js';
 

@@ -8,6 +8,7 @@ import {checkHookFlag, databaseFlag, openHttpHooks} from '../database.js';
 import {optionalIntegerFlag, rangeText} from '../flag-values.js';
 import {formatTable, formatTime} from '../format-table.js';
 import {safeJson} from '../safe-text.js';
+import {briefDetails} from '../brief-details.js';
 
 type Query = {filter: CallbackFilter; limit: number; beforeId?: number};
 
@@ -85,7 +86,7 @@ export const listCallbacksCommand: Command = {
 			], rows.map(row => [
 				String(row.id), row.hookName, row.eventType, [row.model, row.objectId].filter(Boolean).join(' #'),
 				row.status, String(row.attempts), row.status === 'waiting' ? formatTime(row.nextAttemptAt) : '',
-				formatTime(row.updatedAt), row.statusDetails ?? '',
+				formatTime(row.updatedAt), briefDetails(row.statusDetails ?? ''),
 			]))}\n`);
 			if (page.nextBeforeId !== undefined) {
 				io.stdout.write(`More callbacks match: add --before-id ${page.nextBeforeId} for the next page.\n`);

@@ -1,5 +1,5 @@
 import type {ConsoleSource} from './console-source.js';
-import {briefDetails} from './brief-details.js';
+import {briefDetails} from '../brief-details.js';
 import {cell, dateTime} from './format.js';
 
 function table(headers: Array<[string, number, ('left' | 'right')?]>, rows: string[][]): string[] {

@@ -8,7 +8,7 @@ import {PromptLine} from '../components/prompt-line.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {useConsole} from '../console-context.js';
 import {describeError} from '../describe-error.js';
-import {briefDetails} from '../brief-details.js';
+import {briefDetails} from '../../brief-details.js';
 import {callbackDetailLines} from '../detail-lines.js';
 import {cells, columnWidths, headerLine, type Column} from '../columns.js';
 import {count, plural, shortTime} from '../format.js';
