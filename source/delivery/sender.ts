@@ -20,10 +20,16 @@ import type {Finished} from './record-results.js';
 import {ResultWriter} from './result-writer.js';
 import {scheduleFor} from './retry-schedule.js';
 import {checkSendOptions, type SendOptions, type SendSummary} from './send-options.js';
+import {countRemaining} from './count-remaining.js';
 import {wakeUp, type WakeUp} from './wake-up.js';
 import {noTurns, WriteTurns} from './write-turns.js';
 import {DeliveryObserver} from '../observability/delivery-observer.js';
 import {dialectOf} from '../store/dialects/index.js';
+
+// A run that does not watch looks this many times more, this long apart, when a claim came back
+// empty while due callbacks still wait (see #dueLeft).
+const emptyLooksBeforeEnd = 5;
+const emptyLookMs = 200;
 
 export type {SendOptions, SendProgress, SendSummary} from './send-options.js';
 
@@ -275,6 +281,8 @@ class SendRun {
 		});
 	}
 
+	#emptyLooks = 0;
+
 	async #claimMore(): Promise<void> {
 		for (;;) {
 			const wanted = this.#wanted();
@@ -312,6 +320,7 @@ class SendRun {
 			}
 
 			if (claimed.length > 0) {
+				this.#emptyLooks = 0;
 				await this.#accept(claimed);
 				return;
 			}
@@ -329,6 +338,10 @@ class SendRun {
 				continue;
 			}
 
+			if (!this.options.watch && this.#source.idsLeft === undefined && !this.#stopping && await this.#dueLeft()) {
+				continue;
+			}
+
 			if (!this.options.watch || this.#source.idsLeft !== undefined || this.#stopping) {
 				this.#exhausted = true;
 				return;
@@ -339,6 +352,30 @@ class SendRun {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * A claim can come back empty while callbacks due for this run still wait: another sender's
+	 * claim holds their rows at that moment (SKIP LOCKED passes them over; MySQL locks every row
+	 * its claim examines). Before a run that does not watch ends, it looks a few times more.
+	 */
+	async #dueLeft(): Promise<boolean> {
+		if (this.#emptyLooks >= emptyLooksBeforeEnd) {
+			return false;
+		}
+
+		this.#emptyLooks++;
+		let due = 0;
+		try {
+			due = await countRemaining(this.sequelize, {hookId: this.options.hookId, cutoff: this.#source.cutoff(new Date())});
+		} catch {}
+
+		if (due === 0) {
+			return false;
+		}
+
+		await sleep(emptyLookMs);
+		return !this.#stopping;
 	}
 
 	/** Whether a callback of an ordered hook is held (looked at only when nothing could be claimed). */
