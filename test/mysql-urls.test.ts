@@ -23,6 +23,20 @@ test('mysql:// and mariadb:// open Sequelize\'s mysql and mariadb dialects, whic
 	await zoned.close();
 });
 
+test('mariadb:// waits 10 s for a connection, not the driver\'s 1 s, unless the app\'s options or the URL say otherwise', async t => {
+	const timeoutOf = (sequelize: ReturnType<typeof openDatabase>) => (sequelize as unknown as {config: {dialectOptions?: {connectTimeout?: unknown}}}).config.dialectOptions?.connectTimeout;
+	const plain = openDatabase('mariadb://app@127.0.0.1:1/app');
+	const fromOptions = openDatabase('mariadb://app@127.0.0.1:1/app', {dialectOptions: {connectTimeout: 2500}});
+	const fromUrl = openDatabase('mariadb://app@127.0.0.1:1/app?connectTimeout=3000');
+	try {
+		t.is(timeoutOf(plain), 10_000);
+		t.is(timeoutOf(fromOptions), 2500);
+		t.is(timeoutOf(fromUrl), '3000');
+	} finally {
+		await Promise.all([plain.close(), fromOptions.close(), fromUrl.close()]);
+	}
+});
+
 test('a MySQL or MariaDB server that is down, or a bad URL: exit 3, one line, no password', async t => {
 	const [down, downFromEnvironment, bad] = await Promise.all([
 		runHooks(['list-hooks', '--database-url', 'mysql://root:secret-password@127.0.0.1:1/app']),

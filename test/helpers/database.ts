@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {Sequelize, type Options} from 'sequelize';
+import type {Options, Sequelize} from 'sequelize';
 import {openDatabase} from '../../source/store/open-database.js';
 
 export type Dialect = 'sqlite' | 'postgres' | 'mysql' | 'mariadb';
@@ -49,14 +49,14 @@ export async function createTestDatabase(dialect: Dialect, options: Options = {}
 		// A database of its own per test: catalog lookups by table name (Sequelize's sync, for
 		// one) then never see another test's tables come and go.
 		const name = `http_hooks_test_${randomBytes(6).toString('hex')}`;
-		const admin = new Sequelize(serverUrl, {logging: false});
+		const admin = openDatabase(serverUrl);
 		await admin.query(dialect === 'postgres' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
 		await admin.close();
 		const parsed = new URL(serverUrl);
 		parsed.pathname = `/${name}`;
 		url = parsed.toString();
 		dropDatabase = async () => {
-			const cleanup = new Sequelize(serverUrl, {logging: false});
+			const cleanup = openDatabase(serverUrl);
 			try {
 				await cleanup.query(dialect === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`);
 			} catch (error) {
