@@ -35,6 +35,37 @@ dialectTest('a batch of results written twice (a retry after a failure that did 
 	}
 }, {dialects: allDialects});
 
+test('sqlite: result writes run on one kept connection, not a new connection per write (each new one reads the schema again)', async t => {
+	const database = await createTestDatabase('sqlite');
+	const httpHooks = await connectHttpHooks(database.sequelize);
+	const manager = database.sequelize.connectionManager as unknown as {getConnection(options?: {uuid?: string}): Promise<object>};
+	const getConnection = manager.getConnection.bind(manager);
+	const opened = new Set<object>();
+	manager.getConnection = async options => {
+		const connection = await getConnection(options);
+		if (options?.uuid !== undefined && options.uuid !== 'default') {
+			opened.add(connection);
+		}
+
+		return connection;
+	};
+	const logged: string[] = [];
+	(database.sequelize as unknown as {options: {logging: unknown}}).options.logging = (sql: string) => logged.push(sql);
+	try {
+		for (let write = 0; write < 10; write++) {
+			const batch = await claimedBatch(httpHooks);
+			t.is((await recordResults(database.sequelize, worker, batch)).size, 2);
+		}
+
+		t.is(await httpHooks.models.Callback.count({where: {status: 'sent', attempts: 1}}), 20);
+		t.is(opened.size, 1, 'ten writes, one connection of their own');
+		t.is(logged.filter(sql => sql.endsWith('BEGIN IMMEDIATE')).length, 10, 'the app\'s logging sees every write\'s transaction');
+	} finally {
+		await httpHooks.close();
+		await database.close();
+	}
+});
+
 test('sqlite: a batch of results is written whole or not at all (a failed status update leaves no attempt rows)', async t => {
 	const database = await createTestDatabase('sqlite');
 	const httpHooks = await connectHttpHooks(database.sequelize);

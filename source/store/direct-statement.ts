@@ -16,7 +16,7 @@ export async function runDirect(sequelize: Sequelize, sql: string, values: unkno
 		return;
 	}
 
-	logStatement(sequelize, sql, transaction);
+	logStatement(sequelize, sql, transaction ? (transaction as unknown as {id: string}).id : undefined);
 	const manager = sequelize.connectionManager as unknown as ConnectionManager;
 	const own = transaction ? undefined : await manager.getConnection({type: 'write'});
 	const connection = transaction ? (transaction as unknown as {connection: unknown}).connection : own;
@@ -79,10 +79,10 @@ function sqliteValue(value: unknown): unknown {
 	return typeof value === 'bigint' ? value.toString() : value;
 }
 
-// The app's `logging` option sees the library's statements as it sees its own.
-function logStatement(sequelize: Sequelize, sql: string, transaction: Transaction | null | undefined): void {
+/** The app's `logging` option sees the library's statements as it sees its own (`connection`: the transaction's id). */
+export function logStatement(sequelize: Sequelize, sql: string, connection: string | undefined): void {
 	const {logging} = (sequelize as unknown as {options: {logging?: unknown}}).options;
 	if (typeof logging === 'function') {
-		logging(`Executing (${transaction ? (transaction as unknown as {id: string}).id : 'default'}): ${sql}`);
+		logging(`Executing (${connection ?? 'default'}): ${sql}`);
 	}
 }

@@ -91,6 +91,13 @@ export type SqlDialect = {
 	failedStatementAbortsTransaction: boolean;
 	/** One database file and its one write lock (SQLite): a process's writes take turns. */
 	writesTakeTurns: boolean;
+	/**
+	 * A sender's result writes under way at once: one where writes take turns; more where each
+	 * write's rows are its own (row locks), so a write's commit no longer holds up the results
+	 * that finished meanwhile. Two: each takes a connection of the pool (Sequelize's default
+	 * holds five), beside the claims, renewals and cancel checks.
+	 */
+	resultWritesAtOnce: number;
 	/** LISTEN/NOTIFY wakes senders and reloads hooks at once (PostgreSQL); elsewhere polling alone. */
 	notifications: boolean;
 	/** A time as a date column wants it bound as a parameter (`$1`). */

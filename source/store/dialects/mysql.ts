@@ -164,6 +164,7 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 		family: 'mysql',
 		failedStatementAbortsTransaction: false,
 		writesTakeTurns: false,
+	resultWritesAtOnce: 2,
 		notifications: false,
 		time,
 		// utf8mb4 text holds every character, NUL included.

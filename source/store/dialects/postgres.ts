@@ -35,6 +35,7 @@ export const postgresDialect: SqlDialect = {
 	family: 'postgres',
 	failedStatementAbortsTransaction: true,
 	writesTakeTurns: false,
+	resultWritesAtOnce: 2,
 	notifications: true,
 	time,
 	// PostgreSQL text cannot hold NUL, and Sequelize silently binds it as the two characters `\0`.

@@ -1,6 +1,7 @@
 import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
 import type {SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
+import {keptConnection} from './sqlite-kept-connection.js';
 import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
 
 // SQLite DATE columns hold the text Sequelize writes ('2026-01-31 12:00:00.000 +00:00'), so
@@ -27,6 +28,7 @@ export const sqliteDialect: SqlDialect = {
 	family: 'sqlite',
 	failedStatementAbortsTransaction: false,
 	writesTakeTurns: true,
+	resultWritesAtOnce: 1,
 	notifications: false,
 	time,
 	unstorable: () => undefined,
@@ -38,19 +40,19 @@ export const sqliteDialect: SqlDialect = {
 		return work();
 	},
 	updateReturning,
+	// On the kept connection: a Sequelize transaction would open a new connection for each write.
 	async recordResults(sequelize, worker, attempts, outcomes, now) {
-		const rows = await sequelize.transaction({type: Transaction.TYPES.IMMEDIATE}, async transaction => {
-			const inserted = await sequelize.query<{id: number}>(
-				// WITH first: Sequelize runs a statement that starts with INSERT without reading its rows.
+		const rows = await keptConnection(sequelize).transaction(async all => {
+			const inserted = await all(
 				`WITH a AS (${attemptRows}) INSERT INTO http_callback_attempts (${attemptColumns}) SELECT * FROM a WHERE ${notRecorded} RETURNING callback_id AS id`,
-				{bind: [JSON.stringify(attemptValues(attempts, time))], type: QueryTypes.SELECT, transaction},
+				[JSON.stringify(attemptValues(attempts, time))],
 			);
-			const updated = await sequelize.query<{id: number}>(
+			const updated = await all(
 				// MATERIALIZED: else SQLite walks the callbacks being sent and scans the JSON for each.
 				`WITH v AS MATERIALIZED (${outcomeRows}) UPDATE http_callbacks SET ${setOutcome('http_callbacks', '$2', '$3')} RETURNING id`,
-				{bind: [JSON.stringify(outcomeValues(outcomes, time)), time(now), worker], type: QueryTypes.SELECT, transaction},
+				[JSON.stringify(outcomeValues(outcomes, time)), time(now), worker],
 			);
-			return [...inserted.map(({id}) => ({kind: 'inserted', id})), ...updated.map(({id}) => ({kind: 'updated', id}))];
+			return [...inserted.map(({id}) => ({kind: 'inserted', id: id as number})), ...updated.map(({id}) => ({kind: 'updated', id: id as number}))];
 		});
 		return recorded(rows);
 	},
