@@ -148,11 +148,14 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 			const applied = outcomes.filter(row => heldIds.has(row.id)).map(row => ({
 				id: row.id, status: row.status, details: row.details, next_at: row.nextAt === null ? null : time(row.nextAt),
 			}));
+			// The ids again, by primary key: else InnoDB walks the table to join and locks every row
+			// it passes, another write's held ones included, and waits for them.
+			const appliedIds = applied.map(row => row.id);
 			for (const chunk of jsonChunks(applied)) {
 				await sequelize.query(
 					`UPDATE http_callbacks AS c JOIN (SELECT o.id, o.status, o.details, o.next_at FROM ${outcomeTable}) AS v ON v.id = c.id
-					SET ${setOutcome} WHERE c.locked_by = $3 AND c.status IN ('sending', 'cancelled')`,
-					{bind: [chunk, time(now), worker], type: QueryTypes.UPDATE, transaction},
+					SET ${setOutcome} WHERE c.id IN (${appliedIds.map((_, index) => `$${index + 4}`).join(', ')}) AND c.locked_by = $3 AND c.status IN ('sending', 'cancelled')`,
+					{bind: [chunk, time(now), worker, ...appliedIds], type: QueryTypes.UPDATE, transaction},
 				);
 			}
 
@@ -164,7 +167,7 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 		family: 'mysql',
 		failedStatementAbortsTransaction: false,
 		writesTakeTurns: false,
-	resultWritesAtOnce: 2,
+		resultWritesAtOnce: 2,
 		notifications: false,
 		time,
 		// utf8mb4 text holds every character, NUL included.
