@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
-import {redact} from '../source/store/open-database.js';
 import {exitCodes} from './command.js';
-import {DatabaseUnavailableError, openHttpHooks} from './database.js';
 import {safeText} from './safe-text.js';
-import {ConsoleSource} from './tui/console-source.js';
-import {ConsoleInterrupted} from './tui/interrupted.js';
-import {plainSnapshot} from './tui/snapshot.js';
 
+// Nothing here imports the library, Sequelize, Ink or React: `hooks-tui --help` and --version
+// answer at once (as `hooks --help` does); the console and its database load once the flags are read.
 const help = `
 Usage: hooks-tui [--database-url URL]
 
@@ -31,10 +28,6 @@ Examples:
   $ hooks-tui --database-url ./app.sqlite | less
 `;
 
-// The console draws on the terminal's alternate screen, so the shell's own lines come back on exit.
-const enterAlternateScreen = '\u001B[?1049h\u001B[2J\u001B[H';
-const leaveAlternateScreen = '\u001B[?1049l';
-
 async function main(): Promise<number> {
 	const cli = meow(help, {
 		importMeta: import.meta,
@@ -46,54 +39,8 @@ async function main(): Promise<number> {
 		return exitCodes.usage;
 	}
 
-	let opened;
-	try {
-		opened = await openHttpHooks(cli.flags.databaseUrl);
-	} catch (error) {
-		if (error instanceof DatabaseUnavailableError) {
-			process.stderr.write(`${safeText(error.message, {lines: true})}\n`);
-			return exitCodes.unavailable;
-		}
-
-		throw error;
-	}
-
-	const {httpHooks, sequelize, url} = opened;
-	const source = new ConsoleSource(httpHooks, sequelize);
-	try {
-		if (!process.stdin.isTTY || !process.stdout.isTTY) {
-			process.stderr.write('hooks-tui needs a terminal on stdin and stdout; printing a snapshot of the hooks and the newest callbacks instead.\n');
-			process.stdout.write(await plainSnapshot(source));
-			return exitCodes.ok;
-		}
-
-		// Ink and React are optional peers: loaded only to draw, so the snapshot and --help work without them.
-		const [{render}, {createElement}, {App}] = await Promise.all([import('ink'), import('react'), import('./tui/app.js')]);
-		process.stdout.write(enterAlternateScreen);
-		try {
-			// Ctrl-C is the console's own key (exit code 130), not Ink's.
-			const instance = render(createElement(App, {source, location: redact(url)}), {exitOnCtrlC: false});
-			const stop = () => instance.unmount();
-			process.once('SIGTERM', stop);
-			process.once('SIGHUP', stop);
-			try {
-				await instance.waitUntilExit();
-			} catch (error) {
-				if (error instanceof ConsoleInterrupted) {
-					return 130;
-				}
-
-				throw error;
-			}
-		} finally {
-			process.stdout.write(leaveAlternateScreen);
-		}
-
-		return exitCodes.ok;
-	} finally {
-		await httpHooks.close();
-		await sequelize.close();
-	}
+	const {startConsole} = await import('./tui/start-console.js');
+	return startConsole(cli.flags.databaseUrl);
 }
 
 process.exitCode = await main();

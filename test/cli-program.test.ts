@@ -1,11 +1,10 @@
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {commands} from '../cli/commands/index.js';
 import {connectHttpHooks} from '../source/index.js';
-import {builtPrograms} from './helpers/built-program.js';
 import {createTestDatabase} from './helpers/database.js';
 import {appWithHook} from './helpers/delivery.js';
 import {dialectTest} from './helpers/dialect-test.js';
@@ -121,7 +120,7 @@ test('an unreachable or unusable database: exit 3, one line, no stack trace', as
 			runHooks(['delete-old-callbacks', '30', '--database-url', refused]),
 			runHooks(['list-callbacks', '--database-url', 'mssql://root@127.0.0.1/app']),
 			runHooks(['monitor-callbacks', '--status', 'waiting', '--database-url', empty]),
-			runHooks(['list-hooks'], {DATABASE_URL: refused}),
+			runHooks(['list-hooks'], {env: {DATABASE_URL: refused}}),
 			runHooks(['list-callbacks', '--database-url', missing]),
 		]);
 
@@ -230,28 +229,16 @@ const canMakeReadOnly = (() => {
 
 test('hooks --version, -v and version print the package version, from source and from the build', async t => {
 	const {version} = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string};
-	const fromSource = await Promise.all([['--version'], ['-v'], ['version']].map(async args => new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', ...args], {cwd: repoRoot});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => {
-			stdout += String(chunk);
-		});
-		child.stderr.on('data', chunk => {
-			stderr += String(chunk);
-		});
-		child.on('close', code => resolve({code, stdout, stderr}));
-	})));
+	const fromSource = await Promise.all([['--version'], ['-v'], ['version']].map(async args => runHooks(args, {fromSource: true})));
 	for (const result of fromSource) {
 		t.is(result.code, 0, result.stderr);
 		t.is(result.stdout, `${version}\n`);
 	}
 
 	// The build as `npm run build` makes it (beside the package.json), run from another directory.
-	const {hooks} = await builtPrograms();
 	for (const argument of ['--version', '-v', 'version']) {
-		const run = spawnSync(process.execPath, [hooks, argument], {cwd: os.tmpdir(), encoding: 'utf8'});
-		t.is(run.status, 0, run.stderr);
+		const run = await runHooks([argument], {cwd: os.tmpdir()});
+		t.is(run.code, 0, run.stderr);
 		t.is(run.stdout, `${version}\n`);
 	}
 });

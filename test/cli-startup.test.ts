@@ -1,11 +1,9 @@
-import {execFile} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {commands} from '../cli/commands/index.js';
-import {builtPrograms} from './helpers/built-program.js';
-import {repoRoot} from './helpers/run-cli.js';
+import {repoRoot, runHooks, runHooksTui} from './helpers/run-cli.js';
 
 // What only talking to a database needs: the ORM, its drivers, migrations; and the console's UI.
 const databaseCode = ['sequelize', 'pg', 'sqlite3', 'umzug', 'ink', 'react'];
@@ -13,18 +11,14 @@ const recorder = path.join(repoRoot, 'test', 'helpers', 'record-loads.mjs');
 
 type Run = {code: number; stdout: string; stderr: string; loaded: string[]};
 
-/** The built `hooks` program with `args`; every module it loaded, as URLs. */
-async function hooksLoading(args: string[]): Promise<Run> {
-	const {hooks} = await builtPrograms();
+/** A built program (`hooks` unless told) with `args`; every module it loaded, as URLs. */
+async function hooksLoading(args: string[], program: 'hooks' | 'hooksTui' = 'hooks'): Promise<Run> {
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'http-hooks-loads-'));
 	const file = path.join(directory, 'loaded.txt');
 	try {
-		const {code, stdout, stderr} = await new Promise<Omit<Run, 'loaded'>>(resolve => {
-			execFile(process.execPath, ['--import', recorder, hooks, ...args], {cwd: directory, env: {...process.env, RECORD_LOADS_FILE: file, DATABASE_URL: ''}}, (error, stdout, stderr) => {
-				resolve({code: error ? Number((error as {code?: number}).code) : 0, stdout, stderr});
-			});
-		});
-		return {code, stdout, stderr, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean)};
+		const options = {cwd: directory, env: {RECORD_LOADS_FILE: file}, nodeArgs: ['--import', recorder]};
+		const run = await (program === 'hooks' ? runHooks(args, options) : runHooksTui(args, options));
+		return {...run, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean)};
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}
@@ -67,4 +61,17 @@ test('every command\'s --help loads its own module and no database code', async 
 		t.true(run.loaded.some(url => url.endsWith(`/cli/commands/${name}.js`)), name);
 		t.deepEqual(databasePackages(run.loaded), [], `hooks ${name} --help`);
 	}
+});
+
+test('hooks-tui --help and --version load neither the console\'s UI (Ink, React) nor database code', async t => {
+	const {version} = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string};
+	const help = await hooksLoading(['--help'], 'hooksTui');
+	t.is(help.code, 0, help.stderr);
+	t.regex(help.stdout, /Usage: hooks-tui \[--database-url URL\]/);
+	t.deepEqual(databasePackages(help.loaded), [], 'hooks-tui --help');
+
+	const shown = await hooksLoading(['--version'], 'hooksTui');
+	t.is(shown.code, 0, shown.stderr);
+	t.is(shown.stdout, `${version}\n`);
+	t.deepEqual(databasePackages(shown.loaded), [], 'hooks-tui --version');
 });

@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -9,7 +8,7 @@ import {documentHook} from '../source/hooks/hook-document.js';
 import {defineAppModels} from './helpers/app.js';
 import {createTestDatabase, type TestDatabase} from './helpers/database.js';
 import {dialectTest} from './helpers/dialect-test.js';
-import {repoRoot, runHooks, type CliResult} from './helpers/run-cli.js';
+import {runHooks} from './helpers/run-cli.js';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -17,23 +16,6 @@ const secret = `whsec_${randomBytes(24).toString('base64')}`;
 async function registeredApp(database: TestDatabase): Promise<HttpHooks> {
 	await defineAppModels(database.sequelize);
 	return registerHttpHooks(database.sequelize);
-}
-
-/** The `hooks` program with text on its stdin. */
-async function runWithStdin(args: string[], input: string): Promise<CliResult> {
-	const {DATABASE_URL: _ignored, ...environment} = process.env;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'cli/hooks.ts', ...args], {cwd: repoRoot, env: environment});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', chunk => {
-		stdout += String(chunk);
-	});
-	child.stderr.on('data', chunk => {
-		stderr += String(chunk);
-	});
-	child.stdin.end(input);
-	const code = await new Promise<number>(resolve => child.on('close', exit => resolve(exit ?? 1)));
-	return {code, stdout, stderr};
 }
 
 /** The hooks as a document holds them: what must survive an export and an import. */
@@ -172,7 +154,7 @@ dialectTest('export-hooks, then import-hooks into a fresh database reproduces th
 		t.regex(imported.stdout, /Imported: 2 created, 0 updated, 0 unchanged, 1 signal created\n$/);
 		t.deepEqual(await portable(target), await portable(source), 'every field, secrets and enabled included');
 
-		const again = await runWithStdin(['import-hooks', '-', '--json', '--database-url', fresh.url], readFileSync(file, 'utf8'));
+		const again = await runHooks(['import-hooks', '-', '--json', '--database-url', fresh.url], {input: readFileSync(file, 'utf8')});
 		t.is(again.code, 0, again.stderr);
 		t.like(JSON.parse(again.stdout), {dryRun: false, created: 0, updated: 0, unchanged: 2, signalsCreated: []});
 

@@ -40,7 +40,7 @@ test('mariadb:// waits 10 s for a connection, not the driver\'s 1 s, unless the 
 test('a MySQL or MariaDB server that is down, or a bad URL: exit 3, one line, no password', async t => {
 	const [down, downFromEnvironment, bad] = await Promise.all([
 		runHooks(['list-hooks', '--database-url', 'mysql://root:secret-password@127.0.0.1:1/app']),
-		runHooks(['monitor-callbacks', '--status', 'error'], {DATABASE_URL: 'mariadb://root:secret-password@127.0.0.1:1/app'}),
+		runHooks(['monitor-callbacks', '--status', 'error'], {env: {DATABASE_URL: 'mariadb://root:secret-password@127.0.0.1:1/app'}}),
 		runHooks(['list-callbacks', '--database-url', 'mariadb://root:secret-password@[bad/app']),
 	]);
 	t.is(down.code, 3, down.stderr);

@@ -1,26 +1,11 @@
-import {execFile} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {registerHttpHooks} from '../source/index.js';
 import {defineAppModels} from './helpers/app.js';
-import {builtPrograms} from './helpers/built-program.js';
 import {dialectTest} from './helpers/dialect-test.js';
-
-const root = path.resolve(import.meta.dirname, '..');
-
-/** The real, built `hooks-tui`, with pipes for stdin and stdout (no terminal). */
-async function hooksTui(...args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-	// Built to JavaScript, as users run it.
-	const program = (await builtPrograms()).hooksTui;
-	return new Promise(resolve => {
-		const child = execFile(process.execPath, [program, ...args], {cwd: root, env: {...process.env, DATABASE_URL: ''}}, (error, stdout, stderr) => {
-			resolve({code: error ? Number((error as {code?: number}).code) : 0, stdout, stderr});
-		});
-		child.stdin?.end();
-	});
-}
+import {runHooksTui} from './helpers/run-cli.js';
 
 dialectTest('without a terminal it says so and prints a snapshot of hooks and callbacks, exit 0', async (t, database) => {
 	const {Pet} = await defineAppModels(database.sequelize);
@@ -32,7 +17,7 @@ dialectTest('without a terminal it says so and prints a snapshot of hooks and ca
 		await Pet.create({name: 'Max'});
 		await app.models.Callback.update({status: 'error', statusDetails: 'status_code:500'}, {where: {id: 1}});
 
-		const {code, stdout, stderr} = await hooksTui('--database-url', database.url);
+		const {code, stdout, stderr} = await runHooksTui(['--database-url', database.url]);
 		t.is(code, 0, stderr);
 		t.regex(stderr, /hooks-tui needs a terminal on stdin and stdout; printing a snapshot/);
 		t.regex(stdout, /^Hooks \(2\)\n/);
@@ -47,7 +32,7 @@ dialectTest('without a terminal it says so and prints a snapshot of hooks and ca
 });
 
 test('a database it cannot reach is one line on stderr, exit 3', async t => {
-	const {code, stdout, stderr} = await hooksTui('--database-url', 'postgres://nobody@127.0.0.1:1/none');
+	const {code, stdout, stderr} = await runHooksTui(['--database-url', 'postgres://nobody@127.0.0.1:1/none']);
 	t.is(code, 3);
 	t.is(stdout, '');
 	t.regex(stderr, /^Cannot connect to the database postgres:\/\/nobody@127\.0\.0\.1:1\/none: .+\n$/);
@@ -58,10 +43,10 @@ test('a database without the library\'s tables, or no database file, says to mig
 	try {
 		const empty = path.join(directory, 'empty.sqlite');
 		writeFileSync(empty, '');
-		const {code, stderr} = await hooksTui('--database-url', empty);
+		const {code, stderr} = await runHooksTui(['--database-url', empty]);
 		t.is(code, 3);
 		t.regex(stderr, /lacks the library's tables .* run `hooks migrate` first\n$/);
-		const missing = await hooksTui('--database-url', path.join(directory, 'missing.sqlite'));
+		const missing = await runHooksTui(['--database-url', path.join(directory, 'missing.sqlite')]);
 		t.is(missing.code, 3);
 		t.regex(missing.stderr, /^There is no database file .*missing\.sqlite: run `hooks migrate` to create it/);
 		t.false(existsSync(path.join(directory, 'missing.sqlite')));
@@ -71,13 +56,13 @@ test('a database without the library\'s tables, or no database file, says to mig
 });
 
 test('usage mistakes exit 2; --help exits 0', async t => {
-	const unknown = await hooksTui('--databse-url', 'x.sqlite');
+	const unknown = await runHooksTui(['--databse-url', 'x.sqlite']);
 	t.is(unknown.code, 2);
 	t.regex(unknown.stderr, /Unknown flag/);
-	const argument = await hooksTui('extra');
+	const argument = await runHooksTui(['extra']);
 	t.is(argument.code, 2);
 	t.regex(argument.stderr, /hooks-tui takes no arguments, got "extra"/);
-	const help = await hooksTui('--help');
+	const help = await runHooksTui(['--help']);
 	t.is(help.code, 0);
 	t.regex(help.stdout, /Usage: hooks-tui \[--database-url URL\]/);
 });

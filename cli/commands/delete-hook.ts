@@ -1,9 +1,6 @@
-import {exitCodes, type Command} from '../command.js';
-import {databaseFlag, openHttpHooks} from '../database.js';
-import {hookIdFlag, hookIdFlagSpec} from '../hook-flags.js';
-import {safeText} from '../safe-text.js';
+import {hookCommand, quotedName} from '../hook-command.js';
 
-export const deleteHookCommand: Command = {
+export const deleteHookCommand = hookCommand({
 	name: 'delete-hook',
 	usage: 'delete-hook --hook-id N',
 	help: [
@@ -14,17 +11,7 @@ export const deleteHookCommand: Command = {
 		'Exit codes: 0 deleted, 1 no hook with that id, 2 usage, 3 database unavailable.',
 	].join('\n'),
 	examples: ['hooks delete-hook --hook-id 3'],
-	flags: {...databaseFlag, ...hookIdFlagSpec},
-	async run(_input, flags, io) {
-		const id = hookIdFlag(flags);
-		const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
-		try {
-			const hook = await httpHooks.getHook(id);
-			await httpHooks.deleteHook(id);
-			io.stdout.write(`Deleted hook ${id} ${safeText(JSON.stringify(hook.name))}\n`);
-			return exitCodes.ok;
-		} finally {
-			await sequelize.close();
-		}
-	},
-};
+}, async (httpHooks, hook) => {
+	await httpHooks.deleteHook(hook.id);
+	return `Deleted hook ${hook.id} ${quotedName(hook)}`;
+});

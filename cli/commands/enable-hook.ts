@@ -1,11 +1,10 @@
-import {exitCodes, type Command} from '../command.js';
-import {databaseFlag, openHttpHooks} from '../database.js';
-import {hookIdFlag, hookIdFlagSpec} from '../hook-flags.js';
-import {safeText} from '../safe-text.js';
+import type {Command} from '../command.js';
+import {hookCommand, quotedName} from '../hook-command.js';
 
+/** `hooks enable` and `hooks disable`: one command each, the same but for the verb. */
 function switchCommand(enabled: boolean): Command {
 	const verb = enabled ? 'enable' : 'disable';
-	return {
+	return hookCommand({
 		name: verb,
 		usage: `${verb} --hook-id N`,
 		help: [
@@ -17,21 +16,10 @@ function switchCommand(enabled: boolean): Command {
 			'Exit codes: 0 done, 1 no hook with that id, 2 usage, 3 database unavailable.',
 		].join('\n'),
 		examples: [`hooks ${verb} --hook-id 3`],
-		flags: {...databaseFlag, ...hookIdFlagSpec},
-		async run(_input, flags, io) {
-			const id = hookIdFlag(flags);
-			const {httpHooks, sequelize} = await openHttpHooks(flags['databaseUrl'] as string | undefined);
-			try {
-				const before = await httpHooks.getHook(id);
-				const hook = await httpHooks.setHookEnabled(id, enabled);
-				const name = safeText(JSON.stringify(hook.name));
-				io.stdout.write(before.enabled === enabled ? `Hook ${id} ${name} was ${verb}d already\n` : `Hook ${id} ${name} ${verb}d\n`);
-				return exitCodes.ok;
-			} finally {
-				await sequelize.close();
-			}
-		},
-	};
+	}, async (httpHooks, before) => {
+		const hook = await httpHooks.setHookEnabled(before.id, enabled);
+		return before.enabled === enabled ? `Hook ${hook.id} ${quotedName(hook)} was ${verb}d already` : `Hook ${hook.id} ${quotedName(hook)} ${verb}d`;
+	});
 }
 
 export const enableCommand = switchCommand(true);

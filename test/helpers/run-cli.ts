@@ -1,4 +1,4 @@
-import {execFile} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -9,6 +9,42 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export type CliResult = {code: number; stdout: string; stderr: string};
 
+export type RunOptions = {
+	/** Variables over the test process's own; DATABASE_URL is left out unless given here. */
+	env?: NodeJS.ProcessEnv;
+	/** Text for the program's stdin; without it, stdin is closed at once. */
+	input?: string;
+	/** The working directory; the repository's root unless given. */
+	cwd?: string;
+	/** Node's own arguments, before the program's file (e.g. `--import` of a module). */
+	nodeArgs?: string[];
+};
+
+/**
+ * A node program (`argv`: its file and arguments) as a child process with pipes for stdin,
+ * stdout and stderr (not a terminal); its exit code and everything it wrote.
+ */
+export async function runNode(argv: string[], {env = {}, input, cwd = repoRoot, nodeArgs = []}: RunOptions = {}): Promise<CliResult> {
+	const {DATABASE_URL: _ignored, ...inherited} = process.env;
+	const child = spawn(process.execPath, [...nodeArgs, ...argv], {cwd, env: {...inherited, ...env}});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', chunk => {
+		stdout += String(chunk);
+	});
+	child.stderr.on('data', chunk => {
+		stderr += String(chunk);
+	});
+	// A program that exits without reading its stdin must not fail the test with EPIPE.
+	child.stdin.on('error', () => undefined);
+	child.stdin.end(input);
+	const code = await new Promise<number>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('close', exit => resolve(exit ?? 1));
+	});
+	return {code, stdout, stderr};
+}
+
 /**
  * The node arguments that run the `hooks` program as users run it: built to JavaScript (from the
  * current sources, see built-program.ts), not through tsx, which would compile it at every start.
@@ -17,16 +53,21 @@ export async function hooksArgs(args: string[]): Promise<string[]> {
 	return [(await builtPrograms()).hooks, ...args];
 }
 
-/** The real `hooks` program as a child process, piped (not a terminal), without DATABASE_URL. */
-export async function runHooks(args: string[], environment: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-	const {DATABASE_URL: _ignored, ...inherited} = process.env;
-	const argv = await hooksArgs(args);
-	return new Promise(resolve => {
-		execFile(process.execPath, argv, {cwd: repoRoot, env: {...inherited, ...environment}}, (error, stdout, stderr) => {
-			const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-			resolve({code, stdout, stderr});
-		});
-	});
+/**
+ * The real `hooks` program, built (see hooksArgs), or with `fromSource` its TypeScript run
+ * through tsx: what `npm run hooks` and a developer's checkout run.
+ */
+export async function runHooks(args: string[], {fromSource = false, ...options}: RunOptions & {fromSource?: boolean} = {}): Promise<CliResult> {
+	if (fromSource) {
+		return runNode([path.join(repoRoot, 'cli', 'hooks.ts'), ...args], {...options, nodeArgs: ['--import', 'tsx', ...options.nodeArgs ?? []]});
+	}
+
+	return runNode(await hooksArgs(args), options);
+}
+
+/** The real, built `hooks-tui` program; with pipes, so not on a terminal. */
+export async function runHooksTui(args: string[], options: RunOptions = {}): Promise<CliResult> {
+	return runNode([(await builtPrograms()).hooksTui, ...args], options);
 }
 
 const minute = 60_000;

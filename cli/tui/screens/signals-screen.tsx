@@ -10,6 +10,7 @@ import {cell} from '../format.js';
 import {useInterval} from '../hooks/use-interval.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
+import {useRowReads} from '../hooks/use-row-reads.js';
 import {useStore, useValue} from '../hooks/use-store.js';
 import type {Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
@@ -27,13 +28,14 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 	const [prompt, setPrompt, getPrompt] = useValue<{value: string; error?: string} | undefined>(undefined);
 
 	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
+	const show = useRowReads(dispatch);
 	const reload = useCallback(async (select?: number) => {
 		try {
-			dispatch({type: 'rows', rows: await source.signals(), select});
+			await show(async () => source.signals(), select);
 		} catch (error) {
 			notify(describeError(error), 'error');
 		}
-	}, [source, notify, dispatch]);
+	}, [source, notify, show]);
 	useEffect(() => {
 		if (visible) {
 			void reload();
