@@ -1,7 +1,8 @@
 import {createHash, randomUUID} from 'node:crypto';
-import {QueryTypes, type Sequelize, type Transaction} from 'sequelize';
+import type {Sequelize, Transaction} from 'sequelize';
 import {dialectOf} from '../store/dialects/index.js';
-import {directPlaceholders, runDirect, type Placeholders} from '../store/direct-statement.js';
+import {runDirect} from '../store/direct-statement.js';
+import type {DirectDriver} from '../store/dialects/dialect.js';
 import {buildRequest, objectIdOf, type Firing} from '../payload/build-request.js';
 import {InvalidPayloadError, quote} from '../errors.js';
 import type {CompiledHook} from './compile-hook.js';
@@ -105,7 +106,7 @@ export function errorRow(row: CallbackRow, reason: string): CallbackRow {
 // One statement text per number of rows and placeholder style: values are always bound, never
 // inlined, so any value (NUL, quotes, `$1`, `?`, `:name`, megabytes) reaches the column as it is.
 const insertSql = new Map<string, string>();
-function insertStatement(count: number, placeholders: Placeholders): string {
+function insertStatement(count: number, placeholders: DirectDriver['placeholders']): string {
 	const key = `${placeholders}:${count}`;
 	let sql = insertSql.get(key);
 	if (!sql) {
@@ -124,12 +125,9 @@ export async function insertCallbacks(sequelize: Sequelize, rows: CallbackRow[],
 		return;
 	}
 
-	const {time, rowsPerInsert, bytesPerInsert} = dialectOf(sequelize);
-	const placeholders = directPlaceholders(sequelize);
+	const {time, rowsPerInsert, bytesPerInsert, direct} = dialectOf(sequelize);
 	for (const chunk of chunks(rows, rowsPerInsert, bytesPerInsert)) {
-		const values = insertValues(chunk, time);
-		await runDirect(sequelize, insertStatement(chunk.length, placeholders ?? 'numbered'), values, transaction,
-			async () => sequelize.query(insertStatement(chunk.length, 'numbered'), {bind: values, transaction: transaction ?? undefined, type: QueryTypes.INSERT}));
+		await runDirect(sequelize, insertStatement(chunk.length, direct.placeholders), insertValues(chunk, time), transaction);
 	}
 }
 

@@ -47,7 +47,7 @@ export async function isolated<T>(sequelize: Sequelize, transaction: Transaction
 }
 
 async function statement(sequelize: Sequelize, sql: string, transaction: Transaction): Promise<void> {
-	await runDirect(sequelize, sql, [], transaction, async () => sequelize.query(sql, {transaction}));
+	await runDirect(sequelize, sql, [], transaction);
 }
 
 // The database's own message: Sequelize wraps some errors in its own ("Validation error").

@@ -31,6 +31,15 @@ export type AttemptRow = {
 /** What an attempt did to its callback. */
 export type OutcomeRow = {id: number; status: string; details: string | null; nextAt: Date | null};
 
+/**
+ * A statement run straight on the driver's connection (see store/direct-statement.ts): its
+ * placeholders, `numbered` (`$1`, `$2`, … in order) or `positional` (`?`), and the driver's call.
+ */
+export type DirectDriver = {
+	placeholders: 'numbered' | 'positional';
+	run(connection: unknown, sql: string, values: unknown[]): Promise<void>;
+};
+
 /** Ids of the callbacks whose attempt row was inserted, and of those whose row was updated. */
 export type RecordedResults = {inserted: number[]; updated: number[]};
 
@@ -104,6 +113,8 @@ export type SqlDialect = {
 	time(date: Date): string;
 	/** Why a text cannot be stored exactly in a text column, if it cannot. */
 	unstorable(text: string): string | undefined;
+	/** How the capture runs its statements on the driver, bypassing Sequelize's query layer. */
+	direct: DirectDriver;
 	/** Rows per multi-row INSERT of callbacks. */
 	rowsPerInsert: number;
 	/** Bound bytes per multi-row INSERT at most (a server's packet limit), or none. */

@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DataTypes, QueryTypes, type Sequelize, type Transaction} from 'sequelize';
 import {HttpHooksError} from '../../errors.js';
-import type {AttemptRow, OutcomeRow, SqlDialect, UpdateReturning} from './dialect.js';
+import type {AttemptRow, DirectDriver, OutcomeRow, SqlDialect, UpdateReturning} from './dialect.js';
 
 /*
  * MySQL 8 and MariaDB 10.6+ (Sequelize's `mysql` and `mariadb` dialects): only statements both
@@ -91,6 +91,34 @@ function timeIn(timezone: string): (date: Date) => string {
 }
 
 /** The MySQL/MariaDB dialect for a Sequelize instance (its time zone decides how times are written). */
+type Mysql2Connection = {execute(sql: string, values: unknown[], callback: (error: Error | null) => void): void};
+type MariadbConnection = {query(sql: string, values: unknown[]): Promise<unknown>};
+
+// The drivers' own calls, as Sequelize makes them: mysql2 prepares the statement (and keeps it
+// for the next time), mariadb sends it with the values.
+const directDrivers: Record<'mysql' | 'mariadb', DirectDriver> = {
+	mysql: {
+		placeholders: 'positional',
+		async run(connection, sql, values) {
+			await new Promise<void>((resolve, reject) => {
+				(connection as Mysql2Connection).execute(sql, values.map(value => value ?? null), error => {
+					if (error) {
+						reject(error);
+					} else {
+						resolve();
+					}
+				});
+			});
+		},
+	},
+	mariadb: {
+		placeholders: 'positional',
+		async run(connection, sql, values) {
+			await (connection as MariadbConnection).query(sql, values.map(value => value ?? null));
+		},
+	},
+};
+
 export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 	const time = timeIn((sequelize as unknown as {options: {timezone?: string}}).options.timezone ?? '+00:00');
 
@@ -170,6 +198,7 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 		resultWritesAtOnce: 2,
 		notifications: false,
 		time,
+		direct: directDrivers[sequelize.getDialect() === 'mariadb' ? 'mariadb' : 'mysql'],
 		// utf8mb4 text holds every character, NUL included.
 		unstorable: () => undefined,
 		rowsPerInsert: 200,

@@ -1,5 +1,5 @@
 import {DataTypes, QueryTypes, type Sequelize} from 'sequelize';
-import type {SqlDialect, UpdateReturning} from './dialect.js';
+import type {DirectDriver, SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
 import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
 
@@ -30,6 +30,15 @@ async function updateReturning<T extends object>(sequelize: Sequelize, {table, c
 	return sequelize.query<T>(sql, {replacements: {...replacements, limit}, type: QueryTypes.SELECT, transaction});
 }
 
+type PgClient = {query(config: {text: string; values: unknown[]}): Promise<unknown>};
+
+const direct: DirectDriver = {
+	placeholders: 'numbered',
+	async run(connection, sql, values) {
+		await (connection as PgClient).query({text: sql, values});
+	},
+};
+
 /** PostgreSQL: row locks, FOR UPDATE SKIP LOCKED, data-modifying CTEs, LISTEN/NOTIFY. */
 export const postgresDialect: SqlDialect = {
 	family: 'postgres',
@@ -38,6 +47,7 @@ export const postgresDialect: SqlDialect = {
 	resultWritesAtOnce: 2,
 	notifications: true,
 	time,
+	direct,
 	// PostgreSQL text cannot hold NUL, and Sequelize silently binds it as the two characters `\0`.
 	unstorable: text => text.includes('\0') ? 'it contains the NUL character (U+0000), which PostgreSQL cannot store in text' : undefined,
 	// Bound positionally: a long statement costs nothing more per value.

@@ -1,5 +1,5 @@
 import {DatabaseError, type Sequelize} from 'sequelize';
-import {logStatement} from '../direct-statement.js';
+import {logStatement} from '../log-statement.js';
 
 type Row = Record<string, unknown>;
 type SqliteDatabase = {

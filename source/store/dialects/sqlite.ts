@@ -1,5 +1,5 @@
 import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
-import type {SqlDialect, UpdateReturning} from './dialect.js';
+import type {DirectDriver, SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
 import {keptConnection} from './sqlite-kept-connection.js';
 import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
@@ -21,6 +21,26 @@ async function updateReturning<T extends object>(sequelize: Sequelize, {table, c
 	return sequelize.query<T>(`UPDATE ${table} SET ${set} WHERE ${picked} RETURNING ${columns.join(', ')}`, {replacements: {...replacements, limit}, type: QueryTypes.SELECT, transaction});
 }
 
+type SqliteDatabase = {run(sql: string, values: unknown[], callback: (error: Error | null) => void): void};
+
+// Bound by position: the driver binds `$n` by name, at a cost that grows with the number of
+// values (measured: 200 rows of 19 values, 180 µs per row with `$n`, 18–32 µs with `?`).
+// Bigints as text, as Sequelize binds them (the driver would refuse them).
+const direct: DirectDriver = {
+	placeholders: 'positional',
+	async run(connection, sql, values) {
+		await new Promise<void>((resolve, reject) => {
+			(connection as SqliteDatabase).run(sql, values.map(value => typeof value === 'bigint' ? value.toString() : value), error => {
+				if (error) {
+					reject(error);
+				} else {
+					resolve();
+				}
+			});
+		});
+	},
+};
+
 const tablesOfTriggers = (tables: string[]) => tables.flatMap(table => ['insert', 'update', 'delete'].map(operation => ({table, operation})));
 
 /** SQLite: one file, one write lock; RETURNING; no notifications. */
@@ -32,7 +52,8 @@ export const sqliteDialect: SqlDialect = {
 	notifications: false,
 	time,
 	unstorable: () => undefined,
-	// Bound by position (`?`, see store/direct-statement.ts): the cost per row is flat from about
+	direct,
+	// Bound by position (`?`, see `direct`): the cost per row is flat from about
 	// 25 rows on; 100 keeps a statement's 1,900 values far below SQLite's limit (32,766).
 	rowsPerInsert: 100,
 	bytesPerInsert: undefined,
