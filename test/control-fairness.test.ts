@@ -7,13 +7,16 @@ import {insertCallbacks} from './helpers/run-cli.js';
 const count = 500;
 const timeoutMs = 1000;
 
-/** Send with one watching sender until `receiver` has `count` requests; the ms between its 100th and last. */
-async function steadyMs(httpHooks: HttpHooks, receiver: Receiver): Promise<number> {
+/**
+ * Send with one watching sender until `receiver` has `count` requests; the ms between its 100th
+ * and last, and what `meanwhile` said when the last came.
+ */
+async function steadyMs(httpHooks: HttpHooks, receiver: Receiver, meanwhile = () => 0): Promise<{ms: number; meanwhile: number}> {
 	const stop = new AbortController();
 	const run = httpHooks.sendCallbacks({watch: true, signal: stop.signal, concurrency: 10, delivery: {timeoutMs}});
 	try {
 		const requests = await receiver.waitFor(count, 120_000);
-		return requests[count - 1]!.receivedAt - requests[99]!.receivedAt;
+		return {ms: requests[count - 1]!.receivedAt - requests[99]!.receivedAt, meanwhile: meanwhile()};
 	} finally {
 		stop.abort();
 		await run;
@@ -29,20 +32,21 @@ dialectTest('an endpoint that never answers in time does not take the slots anot
 		const insert = async (hookId: number, receiver: Receiver) => insertCallbacks(httpHooks.models, count, {hookId, hookName: String(hookId), targetUrl: `${receiver.url}/hooks`, nextAttemptAt: new Date(Date.now() - 60_000)});
 
 		await insert(workingHook, working);
-		const alone = await steadyMs(httpHooks, working);
+		const {ms: alone} = await steadyMs(httpHooks, working);
 		working.requests.length = 0;
 
 		// The hanging hook's callbacks are older: every claim would bring them first.
 		await insert(hangingHook, hanging);
 		await insert(workingHook, working);
-		const shared = await steadyMs(httpHooks, working);
+		const {ms: shared, meanwhile: hangingSent} = await steadyMs(httpHooks, working, () => hanging.requests.length);
 
-		const ratio = alone / shared;
-		t.log(`working hook: ${count - 100} requests in ${alone} ms alone, ${shared} ms beside the hanging one (${ratio.toFixed(2)}x); hanging hook got ${hanging.requests.length}`);
-		t.true(hanging.requests.length > 0, 'the hanging hook was sent to as well');
-		// Generous (a noisy machine); the bench has the exact figure (target 0.8x). Without fair
-		// shares the hanging hook's requests fill every slot, a second each.
-		t.true(ratio >= 0.5, `throughput beside a hanging endpoint ${ratio.toFixed(2)}x of alone`);
+		// The throughput is the bench's figure (target 0.8x); timings on a shared machine say
+		// little, so the test checks the order of events: without fair shares every slot takes the
+		// hanging hook's older callbacks first, a second each, and the working hook's last request
+		// comes only after all of them.
+		t.log(`working hook: ${count - 100} requests in ${alone} ms alone, ${shared} ms beside the hanging one (${(alone / shared).toFixed(2)}x); hanging hook got ${hangingSent} meanwhile`);
+		t.true(hangingSent > 0, 'the hanging hook was sent to as well');
+		t.true(hangingSent < count / 2, `the working hook was done after ${hangingSent} of the hanging hook's ${count} requests`);
 	} finally {
 		await hanging.close();
 		await working.close();
