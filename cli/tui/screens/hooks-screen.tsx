@@ -15,6 +15,7 @@ import {plural} from '../format.js';
 import {useInterval} from '../hooks/use-interval.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
+import {useRowReads} from '../hooks/use-row-reads.js';
 import {useStore, useValue} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
@@ -108,16 +109,25 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	useInterval(() => void loadStats(), visible && hook ? refreshMs * 5 : undefined);
 	const shownStats = stats?.hookId === hook?.id ? stats : undefined;
 
+	// The timer's refreshes and the read after a save may overlap: the rows, and the count of every
+	// hook, come from the reads shown, never from an older read that ends late.
+	const show = useRowReads(dispatch);
 	const reload = useCallback(async (select?: number) => {
 		try {
-			const hooks = await source.hooks();
-			setTotal(hooks.length);
-			dispatch({type: 'rows', rows: hooks.filter(hook => matchesHook(hook, getFilter())), select});
-			setLoaded(true);
+			let all = 0;
+			const shown = await show(async () => {
+				const hooks = await source.hooks();
+				all = hooks.length;
+				return hooks.filter(hook => matchesHook(hook, getFilter()));
+			}, select);
+			if (shown) {
+				setTotal(all);
+				setLoaded(true);
+			}
 		} catch (error) {
 			notify(describeError(error), 'error');
 		}
-	}, [source, notify, dispatch, getFilter]);
+	}, [source, notify, show, getFilter]);
 
 	useEffect(() => {
 		if (visible) {
