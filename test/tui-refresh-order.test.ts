@@ -11,6 +11,9 @@ type Read = 'signals' | 'hooks';
 /** The console's source, whose next read of the signals or of the hooks can be held back after it has read. */
 class HeldSource extends ConsoleSource {
 	finished: Record<Read, number> = {signals: 0, hooks: 0};
+	/** How many reads of each began, and the latest begun of those that ended (by the order they began). */
+	begun: Record<Read, number> = {signals: 0, hooks: 0};
+	latestEnded: Record<Read, number> = {signals: 0, hooks: 0};
 	private readonly holds: Partial<Record<Read, {read: () => void; release: Promise<void>}>> = {};
 
 	/** Hold the next read of `what` once it has read; resolves when it has, with the function that lets it end. */
@@ -36,6 +39,7 @@ class HeldSource extends ConsoleSource {
 	private async held<T>(what: Read, read: () => Promise<T>): Promise<T> {
 		const hold = this.holds[what];
 		this.holds[what] = undefined;
+		const number = ++this.begun[what];
 		const rows = await read();
 		if (hold) {
 			hold.read();
@@ -43,6 +47,7 @@ class HeldSource extends ConsoleSource {
 		}
 
 		this.finished[what]++;
+		this.latestEnded[what] = Math.max(this.latestEnded[what], number);
 		return rows;
 	}
 }
@@ -102,6 +107,49 @@ dialectTest('hooks screen: a refresh that read before a hook was created in the 
 		t.regex(ui.frame(), /› +3 +third +Pet/);
 	} finally {
 		release();
+		ui.unmount();
+		await tool.close();
+		await app.close();
+	}
+});
+
+dialectTest('hooks screen: the hook saved in the form is selected once; back from another tab or a form left unsaved, the cursor stays where it was moved', async (t, database) => {
+	const {app, tool, source} = await consoleWithHeldReads(database);
+	await app.createHook({name: 'first', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/first'});
+	await app.createHook({name: 'second', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/second'});
+	const ui = await show(t, source, 40);
+	/** Wait for the hooks screen to show a read that began after this call. */
+	const aReadShown = async () => {
+		const begun = source.begun.hooks;
+		await eventually(async () => (source.latestEnded.hooks > begun ? true : undefined), 30_000, 'a read of the hooks');
+		await until(t, ui, frame => /Hook \d: /.test(frame), 'the hooks screen');
+	};
+
+	try {
+		await until(t, ui, frame => /› +1 +first/.test(frame) && / +2 +second/.test(frame), 'the two hooks');
+		await press(ui, keys.down, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 2: second'), 'the edit form');
+		const saved = aReadShown();
+		await press(ui, keys.ctrlS);
+		await saved;
+		await until(t, ui, frame => frame.includes('Hook "second" saved (id 2)') && /› +2 +second/.test(frame), 'the saved hook, selected');
+		await press(ui, keys.up);
+		await until(t, ui, frame => /› +1 +first/.test(frame), 'the cursor moved up');
+
+		await press(ui, '2');
+		await until(t, ui, frame => frame.includes('Signals ('), 'the signals screen');
+		const back = aReadShown();
+		await press(ui, '1');
+		await back;
+		t.regex(ui.frame(), /› +1 +first/, 'back from another tab');
+
+		await press(ui, 'e');
+		await until(t, ui, frame => frame.includes('Edit hook 1: first'), 'the edit form of the first hook');
+		const left = aReadShown();
+		await press(ui, keys.escape);
+		await left;
+		t.regex(ui.frame(), /› +1 +first/, 'back from a form left unsaved');
+	} finally {
 		ui.unmount();
 		await tool.close();
 		await app.close();

@@ -26,8 +26,8 @@ import type {CallbacksFilter} from '../state/callbacks-state.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
 type Props = ScreenProps & {
-	/** Put the cursor on this hook at the next read (after a save). */
-	selectId?: number;
+	/** Put the cursor on this hook at the next read after a save, once for each serial. */
+	select?: {id: number; serial: number};
 	onOpenForm(hook: 'new' | number): void;
 	onCallbacksOf(filter: CallbacksFilter): void;
 };
@@ -53,7 +53,7 @@ const columns: Column[] = [
 ];
 
 /** Hooks: the list with queue counts, a detail pane, and the keys to create, edit, enable and delete. */
-export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, selectId, onOpenForm, onCallbacksOf}: Props) {
+export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, select, onOpenForm, onCallbacksOf}: Props) {
 	const {source, theme, notify, confirm} = useConsole();
 	const [state, dispatch, getState] = useStore(rowListReducer<HookRow>, (): RowList<HookRow> => ({rows: [], list: initialList(0, 3)}));
 	const layout = hooksLayout(height, state.rows.length);
@@ -129,11 +129,16 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 		}
 	}, [source, notify, show, getFilter]);
 
+	// Shown again (after the form, another tab, help): read at once, and select the hook saved if
+	// not done yet; where the cursor was moved after, it stays.
+	const selectedSave = useRef<number | undefined>(undefined);
 	useEffect(() => {
 		if (visible) {
-			void reload(selectId);
+			const fresh = select && select.serial !== selectedSave.current ? select.id : undefined;
+			selectedSave.current = select?.serial;
+			void reload(fresh);
 		}
-	}, [visible, selectId, reload]);
+	}, [visible, select, reload]);
 	useInterval(() => void reload(), visible ? refreshMs : undefined);
 
 	const widths = columnWidths(columns, width - 2);
