@@ -201,7 +201,11 @@ test('the shell: the form holds the screen, help and questions take the keys', t
 	app = appReducer(app, {type: 'show', screen: 'callbacks'});
 	t.is(app.screen, 'hooks', 'no switching away from an open form');
 	app = appReducer(app, {type: 'closeForm', savedId: 4});
-	t.is(app.selectHookId, 4);
+	t.deepEqual(app.selectHook, {id: 4, serial: 1});
+	app = run(appReducer, app, {type: 'openForm', hook: 4}, {type: 'closeForm'});
+	t.deepEqual(app.selectHook, {id: 4, serial: 1}, 'a form left unsaved selects nothing anew');
+	app = run(appReducer, app, {type: 'openForm', hook: 4}, {type: 'closeForm', savedId: 4});
+	t.deepEqual(app.selectHook, {id: 4, serial: 2}, 'each save selects its hook');
 	app = appReducer(app, {type: 'showCallbacksOf', filter: {hookId: 4, hookName: 'pets'}});
 	t.is(app.screen, 'callbacks');
 	t.is(app.callbacksFilter?.serial, 1);

@@ -139,7 +139,7 @@ export function App({source, location, refreshMs = 2000, messageMs, theme: given
 							{...common}
 							visible={shown('hooks')}
 							isActive={shown('hooks') && !overlay}
-							selectId={state.selectHookId}
+							select={state.selectHook}
 							onOpenForm={hook => dispatch({type: 'openForm', hook})}
 							onCallbacksOf={filter => dispatch({type: 'showCallbacksOf', filter})}
 						/>

@@ -6,9 +6,10 @@ import type {RowListAction} from '../state/row-list-state.js';
  * a read that ends after a later one was shown is dropped, its rows being older; a row to select
  * is selected by the first read shown that began after it was asked for. Without this, a refresh
  * that began before a new row was written and ended after the read that selects it would take the
- * row, and so the cursor, away again.
+ * row, and so the cursor, away again. Resolves to whether the read was shown (what a screen
+ * shows beside the rows, e.g. a count, follows the same reads).
  */
-export function useRowReads<T extends {id: number}>(dispatch: (action: RowListAction<T>) => void): (read: () => Promise<T[]>, select?: number) => Promise<void> {
+export function useRowReads<T extends {id: number}>(dispatch: (action: RowListAction<T>) => void): (read: () => Promise<T[]>, select?: number) => Promise<boolean> {
 	const begun = useRef(0);
 	const shown = useRef(0);
 	const wanted = useRef<{id: number; from: number}>(undefined);
@@ -20,7 +21,7 @@ export function useRowReads<T extends {id: number}>(dispatch: (action: RowListAc
 
 		const rows = await read();
 		if (number < shown.current) {
-			return;
+			return false;
 		}
 
 		shown.current = number;
@@ -30,5 +31,6 @@ export function useRowReads<T extends {id: number}>(dispatch: (action: RowListAc
 		}
 
 		dispatch({type: 'rows', rows, select: pick});
+		return true;
 	}, [dispatch]);
 }

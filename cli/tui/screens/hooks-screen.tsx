@@ -15,6 +15,7 @@ import {plural} from '../format.js';
 import {useInterval} from '../hooks/use-interval.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useReportContexts} from '../hooks/use-report-contexts.js';
+import {useRowReads} from '../hooks/use-row-reads.js';
 import {useStore, useValue} from '../hooks/use-store.js';
 import type {Action, Context} from '../keymap.js';
 import {initialList, settle} from '../state/list-state.js';
@@ -25,8 +26,8 @@ import type {CallbacksFilter} from '../state/callbacks-state.js';
 import {handlePaneAction, type ScreenProps} from './screen-props.js';
 
 type Props = ScreenProps & {
-	/** Put the cursor on this hook at the next read (after a save). */
-	selectId?: number;
+	/** Put the cursor on this hook at the next read after a save, once for each serial. */
+	select?: {id: number; serial: number};
 	onOpenForm(hook: 'new' | number): void;
 	onCallbacksOf(filter: CallbacksFilter): void;
 };
@@ -52,7 +53,7 @@ const columns: Column[] = [
 ];
 
 /** Hooks: the list with queue counts, a detail pane, and the keys to create, edit, enable and delete. */
-export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, selectId, onOpenForm, onCallbacksOf}: Props) {
+export function HooksScreen({width, height, visible, isActive, refreshMs, onGlobal, onContexts, select, onOpenForm, onCallbacksOf}: Props) {
 	const {source, theme, notify, confirm} = useConsole();
 	const [state, dispatch, getState] = useStore(rowListReducer<HookRow>, (): RowList<HookRow> => ({rows: [], list: initialList(0, 3)}));
 	const layout = hooksLayout(height, state.rows.length);
@@ -108,22 +109,36 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	useInterval(() => void loadStats(), visible && hook ? refreshMs * 5 : undefined);
 	const shownStats = stats?.hookId === hook?.id ? stats : undefined;
 
+	// The timer's refreshes and the read after a save may overlap: the rows, and the count of every
+	// hook, come from the reads shown, never from an older read that ends late.
+	const show = useRowReads(dispatch);
 	const reload = useCallback(async (select?: number) => {
 		try {
-			const hooks = await source.hooks();
-			setTotal(hooks.length);
-			dispatch({type: 'rows', rows: hooks.filter(hook => matchesHook(hook, getFilter())), select});
-			setLoaded(true);
+			let all = 0;
+			const shown = await show(async () => {
+				const hooks = await source.hooks();
+				all = hooks.length;
+				return hooks.filter(hook => matchesHook(hook, getFilter()));
+			}, select);
+			if (shown) {
+				setTotal(all);
+				setLoaded(true);
+			}
 		} catch (error) {
 			notify(describeError(error), 'error');
 		}
-	}, [source, notify, dispatch, getFilter]);
+	}, [source, notify, show, getFilter]);
 
+	// Shown again (after the form, another tab, help): read at once, and select the hook saved if
+	// not done yet; where the cursor was moved after, it stays.
+	const selectedSave = useRef<number | undefined>(undefined);
 	useEffect(() => {
 		if (visible) {
-			void reload(selectId);
+			const fresh = select && select.serial !== selectedSave.current ? select.id : undefined;
+			selectedSave.current = select?.serial;
+			void reload(fresh);
 		}
-	}, [visible, selectId, reload]);
+	}, [visible, select, reload]);
 	useInterval(() => void reload(), visible ? refreshMs : undefined);
 
 	const widths = columnWidths(columns, width - 2);

@@ -9,8 +9,8 @@ export type AppState = {
 	screen: Screen;
 	/** The hook form, over the hooks screen: `new` or a hook id. */
 	form?: 'new' | number;
-	/** After a save, the hooks list puts its cursor here. */
-	selectHookId?: number;
+	/** After a save, the hooks list puts its cursor on this hook, once: the serial moves with each save. */
+	selectHook?: {id: number; serial: number};
 	/** A filter the callbacks screen should take (from the hooks screen's `c`), with a counter to re-apply it. */
 	callbacksFilter?: {filter: CallbacksFilter; serial: number};
 	help?: {contexts: Context[]; offset: number};
@@ -42,7 +42,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		case 'show': return state.form === undefined && state.screen !== action.screen ? {...state, screen: action.screen, message: undefined} : state;
 		case 'openForm': return {...state, screen: 'hooks', form: action.hook, message: undefined};
 		// Leaving without saving drops the form's last error with it.
-		case 'closeForm': return {...state, form: undefined, selectHookId: action.savedId ?? state.selectHookId, message: action.savedId === undefined ? undefined : state.message};
+		case 'closeForm': return action.savedId === undefined
+			? {...state, form: undefined, message: undefined}
+			: {...state, form: undefined, selectHook: {id: action.savedId, serial: (state.selectHook?.serial ?? 0) + 1}};
 		case 'showCallbacksOf': return {...state, screen: 'callbacks', callbacksFilter: {filter: action.filter, serial: (state.callbacksFilter?.serial ?? 0) + 1}};
 		case 'openHelp': return {...state, help: {contexts: action.contexts, offset: 0}};
 		case 'scrollHelp': return state.help ? {...state, help: {...state.help, offset: Math.max(0, state.help.offset + action.by)}} : state;
