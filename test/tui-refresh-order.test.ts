@@ -155,3 +155,37 @@ dialectTest('hooks screen: the hook saved in the form is selected once; back fro
 		await app.close();
 	}
 });
+
+dialectTest('hooks and signals screens: while a read is under way the timer starts no other (on a slow database reads would pile up)', async (t, database) => {
+	const {app, tool, source} = await consoleWithHeldReads(database);
+	const ui = await show(t, source);
+	const releases: Array<() => void> = [];
+	try {
+		await eventually(async () => (source.finished.hooks > 0 ? true : undefined), 30_000, 'the hooks screen\'s first read');
+		releases.push(await source.holdNext('hooks'));
+		const hooksBegun = source.begun.hooks;
+		// Seven refresh periods (150 ms): a slower machine only makes fewer timer ticks.
+		await new Promise(resolve => setTimeout(resolve, 1050));
+		t.is(source.begun.hooks, hooksBegun, 'no hooks read began while one was under way');
+
+		await press(ui, '2');
+		releases.push(await source.holdNext('signals'));
+		const signalsBegun = source.begun.signals;
+		await new Promise(resolve => setTimeout(resolve, 1050));
+		t.is(source.begun.signals, signalsBegun, 'no signals read began while one was under way');
+
+		for (const release of releases.splice(0)) {
+			release();
+		}
+
+		await eventually(async () => (source.begun.signals >= signalsBegun + 2 ? true : undefined), 30_000, 'the timer to read again once the read ended');
+	} finally {
+		for (const release of releases) {
+			release();
+		}
+
+		ui.unmount();
+		await tool.close();
+		await app.close();
+	}
+});

@@ -112,14 +112,14 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 	// The timer's refreshes and the read after a save may overlap: the rows, and the count of every
 	// hook, come from the reads shown, never from an older read that ends late.
 	const show = useRowReads(dispatch);
-	const reload = useCallback(async (select?: number) => {
+	const reload = useCallback(async (select?: number, ifIdle = false) => {
 		try {
 			let all = 0;
 			const shown = await show(async () => {
 				const hooks = await source.hooks();
 				all = hooks.length;
 				return hooks.filter(hook => matchesHook(hook, getFilter()));
-			}, select);
+			}, {select, ifIdle});
 			if (shown) {
 				setTotal(all);
 				setLoaded(true);
@@ -139,7 +139,7 @@ export function HooksScreen({width, height, visible, isActive, refreshMs, onGlob
 			void reload(fresh);
 		}
 	}, [visible, select, reload]);
-	useInterval(() => void reload(), visible ? refreshMs : undefined);
+	useInterval(() => void reload(undefined, true), visible ? refreshMs : undefined);
 
 	const widths = columnWidths(columns, width - 2);
 	const shownPreview = preview.state.shown;

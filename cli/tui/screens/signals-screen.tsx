@@ -29,9 +29,9 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 
 	useEffect(() => dispatch({type: 'move', move: {type: 'resize', height: listRows}}), [listRows, dispatch]);
 	const show = useRowReads(dispatch);
-	const reload = useCallback(async (select?: number) => {
+	const reload = useCallback(async (select?: number, ifIdle = false) => {
 		try {
-			await show(async () => source.signals(), select);
+			await show(async () => source.signals(), {select, ifIdle});
 		} catch (error) {
 			notify(describeError(error), 'error');
 		}
@@ -41,7 +41,7 @@ export function SignalsScreen({width, height, visible, isActive, refreshMs, onGl
 			void reload();
 		}
 	}, [visible, reload]);
-	useInterval(() => void reload(), visible ? refreshMs : undefined);
+	useInterval(() => void reload(undefined, true), visible ? refreshMs : undefined);
 
 	const contexts: Context[] = prompt ? ['prompt'] : ['navigate', 'signals', 'global'];
 	useReportContexts(contexts, onContexts, isActive);
