@@ -6,14 +6,14 @@ import type {TestDatabase} from './helpers/database.js';
 import {keys, press, show, until} from './helpers/console-ui.js';
 import {dialectTest} from './helpers/dialect-test.js';
 
-type Read = 'signals' | 'hooks';
+type Read = 'signals' | 'hooks' | 'callbacks';
 
 /** The console's source, whose next read of the signals or of the hooks can be held back after it has read. */
 class HeldSource extends ConsoleSource {
-	finished: Record<Read, number> = {signals: 0, hooks: 0};
+	finished: Record<Read, number> = {signals: 0, hooks: 0, callbacks: 0};
 	/** How many reads of each began, and the latest begun of those that ended (by the order they began). */
-	begun: Record<Read, number> = {signals: 0, hooks: 0};
-	latestEnded: Record<Read, number> = {signals: 0, hooks: 0};
+	begun: Record<Read, number> = {signals: 0, hooks: 0, callbacks: 0};
+	latestEnded: Record<Read, number> = {signals: 0, hooks: 0, callbacks: 0};
 	private readonly holds: Partial<Record<Read, {read: () => void; release: Promise<void>}>> = {};
 
 	/** Hold the next read of `what` once it has read; resolves when it has, with the function that lets it end. */
@@ -34,6 +34,11 @@ class HeldSource extends ConsoleSource {
 
 	override async hooks(): Promise<HookRow[]> {
 		return this.held('hooks', async () => super.hooks());
+	}
+
+	// The callbacks screen's refresh reads the rows on screen again with this (after the newer ones).
+	override async pageCallbacks(...args: Parameters<ConsoleSource['pageCallbacks']>): ReturnType<ConsoleSource['pageCallbacks']> {
+		return this.held('callbacks', async () => super.pageCallbacks(...args));
 	}
 
 	private async held<T>(what: Read, read: () => Promise<T>): Promise<T> {
@@ -184,6 +189,37 @@ dialectTest('hooks and signals screens: while a read is under way the timer star
 			release();
 		}
 
+		ui.unmount();
+		await tool.close();
+		await app.close();
+	}
+});
+
+dialectTest('callbacks screen: a cancel while a refresh that read before it is under way, the list paused, still shows the callback cancelled', async (t, database) => {
+	const {app, tool, source} = await consoleWithHeldReads(database);
+	await app.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: 'http://127.0.0.1:9/pets'});
+	const {Pet} = await defineAppModels(database.sequelize);
+	await Pet.create({name: 'Rex'});
+	await Pet.create({name: 'Max'});
+	const ui = await show(t, source);
+	let release = () => undefined as void;
+	try {
+		await press(ui, '3');
+		await until(t, ui, frame => /› +2 .* waiting +pets/.test(frame), 'the newest callback, selected');
+		// The timer's next refresh reads, then waits; the list is paused meanwhile, so no timer
+		// refresh comes after it.
+		release = await source.holdNext('callbacks');
+		await press(ui, 'p');
+		await until(t, ui, frame => frame.includes('paused'), 'the list paused');
+		await press(ui, 'c');
+		await until(t, ui, frame => frame.includes('Cancel callback 2?'), 'the question');
+		await press(ui, 'y');
+		await until(t, ui, frame => frame.includes('Callback 2: 1 of 1 cancelled'), 'the cancel');
+		release();
+		await until(t, ui, frame => /› +2 .* cancelled +pets/.test(frame), 'the callback cancelled in the list');
+		t.regex(ui.frame(), /paused/);
+	} finally {
+		release();
 		ui.unmount();
 		await tool.close();
 		await app.close();

@@ -109,9 +109,13 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 		}
 	}, [visible, state, load]);
 
-	const refresh = useCallback(async () => {
+	// A refresh asked for after a change (resend, cancel) while another is under way runs once
+	// that one ends, which may have read before the change; the timer's is simply skipped.
+	const refreshAgain = useRef(false);
+	const refresh = useCallback(async (fromTimer = false) => {
 		const current = getState();
 		if (refreshing.current || current.loading) {
+			refreshAgain.current ||= !fromTimer;
 			return;
 		}
 
@@ -139,9 +143,13 @@ export function CallbacksScreen({width, height, visible, isActive, refreshMs, on
 			notify(describeError(error), 'error');
 		} finally {
 			refreshing.current = false;
+			if (refreshAgain.current) {
+				refreshAgain.current = false;
+				void refresh();
+			}
 		}
 	}, [source, notify, dispatch, getState]);
-	useInterval(() => void refresh(), visible && !state.paused ? refreshMs : undefined);
+	useInterval(() => void refresh(true), visible && !state.paused ? refreshMs : undefined);
 
 	// The detail of the row under the cursor, read again when the row changes.
 	// By value: a refresh brings new row objects, and only a changed row needs reading again.
