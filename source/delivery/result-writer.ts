@@ -24,8 +24,8 @@ const retryDelayMs = (attempt: number) => 250 * (4 ** (attempt - 1));
 /**
  * Writes finished attempts as soon as they come, in up to `writesAtOnce` writes side by side:
  * what finishes while they are all under way goes with the next one (up to a batch), so a
- * result waits for at most one write before its own. A result not written yet is a request that a crash makes the next
- * sender repeat; the fewer wait, the fewer duplicates. A watching run keeps its results through
+ * result waits for at most one write before its own. A result not written yet is a request
+ * that a crash makes the next sender repeat; the fewer wait, the fewer duplicates. A watching run keeps its results through
  * an outage of any length and writes them when the database is back; otherwise a write that
  * keeps failing is fatal to the run, and its callbacks stay leased until another sender takes
  * them over.
