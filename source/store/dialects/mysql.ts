@@ -276,6 +276,8 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 			orderingIndex: 'CREATE INDEX http_callbacks_ordering ON http_callbacks (hook_id, ordering_key, id)',
 			// A locking read locks every row it reads: the abandoned claim must read only what it takes.
 			leaseIndex: true,
+			// The counts by status and hook read the index alone (see docs/dialects.md).
+			statusHookIndex: true,
 			longObjectIds: ['ALTER TABLE http_callbacks MODIFY object_id MEDIUMTEXT NULL'],
 			shortObjectIds: ['ALTER TABLE http_callbacks MODIFY object_id VARCHAR(255) NULL'],
 			async dropHookColumn(queryInterface, column) {
