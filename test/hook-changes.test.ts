@@ -100,13 +100,14 @@ dialectTest('after a database outage, a change made meanwhile is picked up', asy
 	} finally {
 		await first.close();
 	}
-});
+}, {dialects: allDialects});
 
 async function outage(t: ExecutionContext, database: TestDatabase, first: HttpHooks) {
 	const hook = await first.createHook({name: 'pets', model: 'Pet', signals: ['afterCreate'], targetUrl: url, contentType: 'application/json', payloadTemplate: '{"v": 1}'});
 	const warnings: string[] = [];
-	if (database.dialect === 'postgres') {
-		const proxy = await startTcpProxy('127.0.0.1', 5432);
+	if (database.dialect !== 'sqlite') {
+		const server = new URL(database.url);
+		const proxy = await startTcpProxy(server.hostname, Number(server.port || (database.dialect === 'postgres' ? 5432 : 3306)));
 		const other = openDatabase(proxy.url(database.url), {pool: {max: 2, acquire: 2000}});
 		const {Pet} = await defineAppModels(other);
 		const second = await registerHttpHooks(other, {migrate: false, logger: {warn: message => warnings.push(message)}});

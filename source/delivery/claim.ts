@@ -19,8 +19,13 @@ const columns = ['id', 'hook_id', 'webhook_id', 'target_url', 'http_method', 'co
 const claimSet = 'status = \'sending\', lease_until = :leaseUntil, locked_by = :worker, updated_at = :now';
 
 // Callbacks nobody is working on any more: their sender's lease ran out (it died), or they were
-// put in the queue without a due time.
-const abandoned = '((status = \'sending\' AND (lease_until IS NULL OR lease_until < :now)) OR (status = \'waiting\' AND next_attempt_at IS NULL))';
+// put in the queue without a due time. Two claims, each walking one index in its order and
+// stopping at its limit: the (status, lease_until) index where a locking read locks every row it
+// reads (MySQL; see SchemaSql.leaseIndex), then the (status, next_attempt_at) index, whose
+// entries of equal values follow the id. One claim with both behind an OR had MySQL read, sort
+// and lock every callback being sent, other senders' included, for a claim that took none.
+const leaseRunOut = 'status = \'sending\' AND (lease_until IS NULL OR lease_until < :now)';
+const unscheduled = 'status = \'waiting\' AND next_attempt_at IS NULL';
 // Due callbacks, in the order the (status, next_attempt_at) index gives them.
 const due = 'status = \'waiting\' AND next_attempt_at <= :cutoff';
 
@@ -60,9 +65,13 @@ function hookCondition(hookId: number | undefined, exclude: number[] | undefined
 	return `${hookEnabled}${inOrder}${hookId === undefined ? '' : ' AND hook_id = :hookId'}${others}`;
 }
 
-/** Claim callbacks whose sender died (lease run out) or that have no due time. */
+/** Claim callbacks whose sender died (lease run out, the longest run out first), then those that have no due time. */
 export async function claimAbandoned(sequelize: Sequelize, claimer: Claimer, {hookId, exclude, limit, transaction}: ClaimScope): Promise<ClaimedCallback[]> {
-	return claimWhere(sequelize, `${abandoned}${hookCondition(hookId, exclude)}`, 'ORDER BY id', claimer, {hookId, exclude}, limit, transaction);
+	const scope = hookCondition(hookId, exclude);
+	const runOut = await claimWhere(sequelize, `${leaseRunOut}${scope}`, 'ORDER BY lease_until', claimer, {hookId, exclude}, limit, transaction);
+	const unscheduledLeft = limit - runOut.length;
+	const rest = unscheduledLeft > 0 ? await claimWhere(sequelize, `${unscheduled}${scope}`, 'ORDER BY id', claimer, {hookId, exclude}, unscheduledLeft, transaction) : [];
+	return [...runOut, ...rest].sort((a, b) => a.id - b.id);
 }
 
 /** Claim `waiting` callbacks due at `cutoff` or earlier, the longest due first. */

@@ -16,14 +16,14 @@ type Row = Record<string, unknown>;
 
 const hookIdOf = (value: unknown) => value === null || value === undefined ? null : Number(value);
 
-// Statuses listed, not `<> 'sent'`: the (status, next_attempt_at) index then serves the count
-// however many sent callbacks the table keeps.
+// Statuses listed, not `<> 'sent'`: an index led by status then serves the count however many
+// sent callbacks the table keeps (on MySQL/MariaDB (status, hook_id), read alone and in its order).
 const queued = ['waiting', 'sending', 'error', 'cancelled'];
 
 export async function sampleQueue(sequelize: Sequelize, now: Date = new Date()): Promise<QueueSample> {
 	const select = async (sql: string, replacements: Record<string, unknown> = {}) => sequelize.query<Row>(sql, {replacements: withTimes(sequelize, replacements), type: QueryTypes.SELECT});
 	const [counts, lags, hooks] = await Promise.all([
-		select('SELECT hook_id, status, COUNT(*) AS n FROM http_callbacks WHERE status IN (:queued) GROUP BY hook_id, status', {queued}),
+		select('SELECT hook_id, status, COUNT(*) AS n FROM http_callbacks WHERE status IN (:queued) GROUP BY status, hook_id', {queued}),
 		select('SELECT hook_id, MIN(next_attempt_at) AS oldest FROM http_callbacks WHERE status = \'waiting\' AND next_attempt_at <= :now GROUP BY hook_id', {now}),
 		select('SELECT id, name, enabled FROM http_hooks ORDER BY id'),
 	]);

@@ -95,11 +95,11 @@ export async function getCallback(models: HttpHooksModels, id: number): Promise<
 	return {...row.get({plain: true}) as CallbackAttributes, attemptRows: attempts.map(attempt => attempt.get({plain: true}) as AttemptAttributes)};
 }
 
-/** Counts of callbacks by hook and status (index-backed), e.g. for `waiting / error` columns. */
+/** Counts of callbacks by hook and status (index-backed; grouped in the order of MySQL's (status, hook_id) index), e.g. for `waiting / error` columns. */
 export async function countByHook(models: HttpHooksModels, statuses: CallbackStatus[] = ['waiting', 'error']): Promise<Map<number | null, Partial<Record<CallbackStatus, number>>>> {
 	const sequelize = models.Callback.sequelize!;
 	const rows = await sequelize.query<{hook_id: number | null; status: CallbackStatus; count: number | string}>(
-		'SELECT hook_id, status, COUNT(*) AS count FROM http_callbacks WHERE status IN (:statuses) GROUP BY hook_id, status',
+		'SELECT hook_id, status, COUNT(*) AS count FROM http_callbacks WHERE status IN (:statuses) GROUP BY status, hook_id',
 		{replacements: {statuses}, type: QueryTypes.SELECT},
 	);
 	const counts = new Map<number | null, Partial<Record<CallbackStatus, number>>>();

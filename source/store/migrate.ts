@@ -12,6 +12,8 @@ import * as hookRevisions from './migrations/0008-hook-revisions.js';
 import * as hookConditions from './migrations/0009-hook-conditions.js';
 import * as hookLimits from './migrations/0010-hook-limits.js';
 import * as traceContext from './migrations/0012-trace-context.js';
+import * as claimLeaseIndex from './migrations/0013-claim-lease-index.js';
+import * as statusHookIndex from './migrations/0014-status-hook-index.js';
 
 // Migrations are listed here, not globbed, so they work from the sources and from the build alike.
 const migrations = [
@@ -26,6 +28,8 @@ const migrations = [
 	{name: '0009-hook-conditions', module: hookConditions},
 	{name: '0010-hook-limits', module: hookLimits},
 	{name: '0012-trace-context', module: traceContext},
+	{name: '0013-claim-lease-index', module: claimLeaseIndex},
+	{name: '0014-status-hook-index', module: statusHookIndex},
 ];
 
 /**

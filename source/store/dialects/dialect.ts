@@ -75,6 +75,18 @@ export type SchemaSql = {
 	revisionTriggers: string[];
 	/** The index of unfinished callbacks by hook and ordering key (partial where the database can). */
 	orderingIndex: string;
+	/**
+	 * The claim of abandoned callbacks walks an index of (status, lease_until) (MySQL: a locking
+	 * read locks every row it reads, and without it that claim read and locked every callback
+	 * being sent). PostgreSQL locks only the rows a claim returns, SQLite the file: they need none.
+	 */
+	leaseIndex: boolean;
+	/**
+	 * Callbacks are counted by status and hook (console, metrics) from an index of (status,
+	 * hook_id) alone (MySQL: through the (status, id) index it read every matching row for its
+	 * hook_id, seconds for 20,000 waiting or failed callbacks on a cold cache).
+	 */
+	statusHookIndex: boolean;
 	/** Statements that let object_id hold keys longer than 255 characters. */
 	longObjectIds: string[];
 	/** Undo longObjectIds (longer keys are cut). */

@@ -1,5 +1,5 @@
 import {setTimeout as sleep} from 'node:timers/promises';
-import {DataTypes, QueryTypes, type Sequelize, type Transaction} from 'sequelize';
+import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
 import {HttpHooksError} from '../../errors.js';
 import type {AttemptRow, DirectDriver, OutcomeRow, SqlDialect, UpdateReturning} from './dialect.js';
 
@@ -124,6 +124,10 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 
 	// Pick with a locking read (skipping rows others hold when a limit is given), then update
 	// exactly the rows picked, in one transaction: the picked rows' values are what is returned.
+	// READ COMMITTED (for this transaction only: Sequelize sends SET TRANSACTION, not SET SESSION):
+	// under the default REPEATABLE READ the read also locks the gap after the last row it looks
+	// at, and the app's INSERT of a new callback due now waited for an idle sender's claim there.
+	// The rows locked and their values are the same: a locking read reads the newest row either way.
 	async function updateReturning<T extends object>(sequelize: Sequelize, {table, columns, where, set, replacements, order = '', limit, transaction}: UpdateReturning): Promise<T[]> {
 		if (!columns.includes('id')) {
 			throw new HttpHooksError('updateReturning needs the id column among the columns it returns');
@@ -141,7 +145,7 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 			return rows;
 		};
 
-		return transaction ? run(transaction) : sequelize.transaction(run);
+		return transaction ? run(transaction) : sequelize.transaction({isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED}, run);
 	}
 
 	async function recordResults(sequelize: Sequelize, worker: string, attempts: AttemptRow[], outcomes: OutcomeRow[], now: Date) {
@@ -303,6 +307,10 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 			],
 			// No partial indexes: every callback with its key (the probe stays one short range).
 			orderingIndex: 'CREATE INDEX http_callbacks_ordering ON http_callbacks (hook_id, ordering_key, id)',
+			// A locking read locks every row it reads: the abandoned claim must read only what it takes.
+			leaseIndex: true,
+			// The counts by status and hook read the index alone (see docs/dialects.md).
+			statusHookIndex: true,
 			longObjectIds: ['ALTER TABLE http_callbacks MODIFY object_id MEDIUMTEXT NULL'],
 			shortObjectIds: ['ALTER TABLE http_callbacks MODIFY object_id VARCHAR(255) NULL'],
 			async dropHookColumn(queryInterface, column) {

@@ -155,6 +155,8 @@ export const postgresDialect: SqlDialect = {
 		// Partial: only the unfinished callbacks with a key, so the check is one short probe.
 		orderingIndex: `CREATE INDEX http_callbacks_ordering ON http_callbacks (hook_id, ordering_key, id)
 			WHERE ordering_key IS NOT NULL AND status IN ('waiting', 'sending')`,
+		leaseIndex: false,
+		statusHookIndex: false,
 		// A change of type that rewrites nothing.
 		longObjectIds: ['ALTER TABLE http_callbacks ALTER COLUMN object_id TYPE TEXT'],
 		shortObjectIds: ['ALTER TABLE http_callbacks ALTER COLUMN object_id TYPE VARCHAR(255) USING left(object_id, 255)'],

@@ -124,6 +124,8 @@ export const sqliteDialect: SqlDialect = {
 		],
 		orderingIndex: `CREATE INDEX http_callbacks_ordering ON http_callbacks (hook_id, ordering_key, id)
 			WHERE ordering_key IS NOT NULL AND status IN ('waiting', 'sending')`,
+		leaseIndex: false,
+		statusHookIndex: false,
 		// SQLite never enforced the length.
 		longObjectIds: [],
 		shortObjectIds: [],
