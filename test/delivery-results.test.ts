@@ -87,7 +87,7 @@ test('sqlite: a batch of results is written whole or not at all (a failed status
 	}
 });
 
-dialectTest('a result write held up by a row lock does not hold up the results that finish after it: a second write goes side by side', async (t, database) => {
+dialectTest('a result write held up by a row lock does not hold up the results that finish after it: a second write goes side by side (MySQL, where a write is several round trips)', async (t, database) => {
 	const httpHooks = await connectHttpHooks(database.sequelize);
 	const other = database.open();
 	let releaseLock!: () => void;
@@ -132,4 +132,4 @@ dialectTest('a result write held up by a row lock does not hold up the results t
 		await receiver.close();
 		await httpHooks.close();
 	}
-}, {dialects: ['postgres', 'mysql', 'mariadb']});
+}, {dialects: ['mysql', 'mariadb']});

@@ -113,10 +113,11 @@ export type SqlDialect = {
 	/** One database file and its one write lock (SQLite): a process's writes take turns. */
 	writesTakeTurns: boolean;
 	/**
-	 * A sender's result writes under way at once: one where writes take turns; more where each
-	 * write's rows are its own (row locks), so a write's commit no longer holds up the results
-	 * that finished meanwhile. Two: each takes a connection of the pool (Sequelize's default
-	 * holds five), beside the claims, renewals and cancel checks.
+	 * A sender's result writes under way at once. One where writes take turns (SQLite), and on
+	 * PostgreSQL, where a write is one statement and more writes only meant smaller ones
+	 * (measured: 1,159–1,788/s with one, 921–1,260/s with two). Two on MySQL, where a write is
+	 * several round trips: one waiting on the server no longer holds up the results that
+	 * finished after it. Each takes a connection of the pool (Sequelize's default holds five).
 	 */
 	resultWritesAtOnce: number;
 	/** LISTEN/NOTIFY wakes senders and reloads hooks at once (PostgreSQL); elsewhere polling alone. */
