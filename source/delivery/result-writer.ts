@@ -7,8 +7,6 @@ type Settings = {
 	sequelize: Sequelize;
 	worker: string;
 	batchSize: number;
-	/** Writes under way at most: one where writers take turns (SQLite); more where row locks keep them apart. */
-	writesAtOnce: number;
 	turns: Pick<WriteTurns, 'run'>;
 	outage: Outage;
 	/** True while a failed write is tried again without end (a watching run that is not stopping). */
@@ -22,10 +20,10 @@ const tries = 4;
 const retryDelayMs = (attempt: number) => 250 * (4 ** (attempt - 1));
 
 /**
- * Writes finished attempts as soon as they come, in up to `writesAtOnce` writes side by side:
- * what finishes while they are all under way goes with the next one (up to a batch), so a
- * result waits for at most one write before its own. A result not written yet is a request
- * that a crash makes the next sender repeat; the fewer wait, the fewer duplicates. A watching run keeps its results through
+ * Writes finished attempts as soon as they come, one write at a time: what finishes while a
+ * write is under way goes with the next one (up to a batch), so a result waits for at most one
+ * write before its own. A result not written yet is a request that a crash makes the next
+ * sender repeat; the fewer wait, the fewer duplicates. A watching run keeps its results through
  * an outage of any length and writes them when the database is back; otherwise a write that
  * keeps failing is fatal to the run, and its callbacks stay leased until another sender takes
  * them over.
@@ -33,7 +31,7 @@ const retryDelayMs = (attempt: number) => 250 * (4 ** (attempt - 1));
 export class ResultWriter {
 	readonly #pending: Finished[] = [];
 	#inWrite = 0;
-	readonly #writes = new Set<Promise<void>>();
+	#writing: Promise<void> | undefined;
 	#fatal: unknown;
 	#waiters: Array<() => void> = [];
 
@@ -44,7 +42,7 @@ export class ResultWriter {
 		return this.#fatal;
 	}
 
-	/** Results finished and not written yet (waiting, or in a write under way). */
+	/** Results finished and not written yet (waiting, or in the write under way). */
 	get unwritten(): number {
 		return this.#pending.length + this.#inWrite;
 	}
@@ -65,30 +63,38 @@ export class ResultWriter {
 
 	/** Write everything still pending. */
 	async drain(): Promise<void> {
-		while ((this.#pending.length > 0 || this.#writes.size > 0) && this.#fatal === undefined) {
+		while ((this.#pending.length > 0 || this.#writing) && this.#fatal === undefined) {
 			this.#start();
-			await Promise.all(this.#writes);
+			await this.#writing;
 		}
 	}
 
-	// Up to `writesAtOnce` writes run side by side, each of what was pending when it began.
 	#start(): void {
-		while (this.#writes.size < this.settings.writesAtOnce && this.#pending.length > 0 && this.#fatal === undefined) {
-			const batch = this.#pending.splice(0, this.settings.batchSize);
-			this.#inWrite += batch.length;
-			const write: Promise<void> = this.#write(batch).finally(() => {
-				this.#inWrite -= batch.length;
-				this.#writes.delete(write);
+		if (!this.#writing && this.#pending.length > 0 && this.#fatal === undefined) {
+			this.#writing = this.#writeAll().finally(() => {
+				this.#writing = undefined;
 				this.#wake();
-				this.#start();
 			});
-			this.#writes.add(write);
 		}
 	}
 
 	#wake(): void {
 		for (const waiter of this.#waiters.splice(0)) {
 			waiter();
+		}
+	}
+
+	async #writeAll(): Promise<void> {
+		while (this.#pending.length > 0 && this.#fatal === undefined) {
+			const batch = this.#pending.splice(0, this.settings.batchSize);
+			this.#inWrite = batch.length;
+			try {
+				await this.#write(batch);
+			} finally {
+				this.#inWrite = 0;
+			}
+
+			this.#wake();
 		}
 	}
 

@@ -125,7 +125,7 @@ class SendRun {
 		});
 		this.#cancels = new CancelWatch(sequelize, () => this.#queue.ids(), async ids => this.#dropCancelled(ids));
 		this.#results = new ResultWriter({
-			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, writesAtOnce: dialectOf(sequelize).resultWritesAtOnce, turns: this.#turns,
+			sequelize, worker: this.#worker, batchSize: this.#settings.batchSize, turns: this.#turns,
 			outage: this.#outage, persistent: () => this.#persistent,
 			onWritten: (batch, applied) => this.#written(batch, applied),
 		});

@@ -112,14 +112,6 @@ export type SqlDialect = {
 	failedStatementAbortsTransaction: boolean;
 	/** One database file and its one write lock (SQLite): a process's writes take turns. */
 	writesTakeTurns: boolean;
-	/**
-	 * A sender's result writes under way at once. One where writes take turns (SQLite), and on
-	 * PostgreSQL, where a write is one statement and more writes only meant smaller ones
-	 * (measured: 1,159–1,788/s with one, 921–1,260/s with two). Two on MySQL, where a write is
-	 * several round trips: one waiting on the server no longer holds up the results that
-	 * finished after it. Each takes a connection of the pool (Sequelize's default holds five).
-	 */
-	resultWritesAtOnce: number;
 	/** LISTEN/NOTIFY wakes senders and reloads hooks at once (PostgreSQL); elsewhere polling alone. */
 	notifications: boolean;
 	/** A time as a date column wants it bound as a parameter (`$1`). */

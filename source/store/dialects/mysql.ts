@@ -199,7 +199,6 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 		family: 'mysql',
 		failedStatementAbortsTransaction: false,
 		writesTakeTurns: false,
-		resultWritesAtOnce: 2,
 		notifications: false,
 		time,
 		direct: directDrivers[sequelize.getDialect() === 'mariadb' ? 'mariadb' : 'mysql'],

@@ -44,8 +44,6 @@ export const postgresDialect: SqlDialect = {
 	family: 'postgres',
 	failedStatementAbortsTransaction: true,
 	writesTakeTurns: false,
-	// One statement per write: two at once only made them smaller (see SqlDialect).
-	resultWritesAtOnce: 1,
 	notifications: true,
 	time,
 	direct,

@@ -48,7 +48,6 @@ export const sqliteDialect: SqlDialect = {
 	family: 'sqlite',
 	failedStatementAbortsTransaction: false,
 	writesTakeTurns: true,
-	resultWritesAtOnce: 1,
 	notifications: false,
 	time,
 	unstorable: () => undefined,
