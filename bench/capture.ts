@@ -10,6 +10,7 @@ import {DataTypes, Sequelize, type Model, type ModelStatic} from 'sequelize';
 import {registerHttpHooks, type HookInput} from '../source/index.js';
 import {appTracing} from './app-tracing.js';
 import {currentTraceparent, loadTraceApi} from '../source/observability/tracing.js';
+import {dropServerDatabase} from '../test/helpers/database.js';
 
 const batch = Number(process.env['BENCH_CAPTURE_BATCH'] ?? 2000);
 const single = Number(process.env['BENCH_CAPTURE_SINGLE'] ?? 500);
@@ -42,8 +43,8 @@ function serverTarget(dialect: string, url: string): Target {
 				sequelize,
 				async drop() {
 					await sequelize.close();
-					await admin.query(`DROP DATABASE IF EXISTS ${database}`);
 					await admin.close();
+					await dropServerDatabase(url, database);
 				},
 			};
 		},

@@ -17,6 +17,25 @@ export const servers: Record<Exclude<Dialect, 'sqlite'>, {url: string | undefine
 	mariadb: {url: process.env['HTTP_HOOKS_TEST_MARIADB'], note: 'set HTTP_HOOKS_TEST_MARIADB=mariadb://root@127.0.0.1:3306/test to run it'},
 };
 
+/**
+ * Drop a database of the server of `serverUrl` (PostgreSQL: with its connections). MariaDB
+ * 10.11 now and then leaves a trigger file's backup (`.TRG-`) in the database's directory, and
+ * DROP DATABASE then drops every table but cannot remove the directory (1010): the empty
+ * database is left behind, not an error.
+ */
+export async function dropServerDatabase(serverUrl: string, name: string): Promise<void> {
+	const cleanup = openDatabase(serverUrl);
+	try {
+		await cleanup.query(cleanup.getDialect() === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`);
+	} catch (error) {
+		if ((error as {original?: {errno?: number}}).original?.errno !== 1010) {
+			throw error;
+		}
+	} finally {
+		await cleanup.close();
+	}
+}
+
 export type TestDatabase = {
 	dialect: Dialect;
 	/** A URL the programs accept (`--database-url`), pointing at this database alone. */
@@ -55,21 +74,7 @@ export async function createTestDatabase(dialect: Dialect, options: Options = {}
 		const parsed = new URL(serverUrl);
 		parsed.pathname = `/${name}`;
 		url = parsed.toString();
-		dropDatabase = async () => {
-			const cleanup = openDatabase(serverUrl);
-			try {
-				await cleanup.query(dialect === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`);
-			} catch (error) {
-				// MariaDB 10.11 now and then leaves a trigger file's backup (`.TRG-`) in the database's
-				// directory after CREATE TRIGGER, and DROP DATABASE then drops every table but cannot
-				// remove the directory (1010): the empty database is left behind, not a failed test.
-				if ((error as {original?: {errno?: number}}).original?.errno !== 1010) {
-					throw error;
-				}
-			} finally {
-				await cleanup.close();
-			}
-		};
+		dropDatabase = async () => dropServerDatabase(serverUrl, name);
 	}
 
 	const open = (extra: Options = {}) => {
