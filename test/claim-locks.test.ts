@@ -1,6 +1,8 @@
 import {QueryTypes, type Sequelize} from 'sequelize';
 import {connectHttpHooks} from '../source/index.js';
 import {claimAbandoned, claimDue} from '../source/delivery/claim.js';
+import {claimLimited} from '../source/delivery/rate-limit.js';
+import {appWithHook} from './helpers/delivery.js';
 import {withTimes} from '../source/store/dialects/index.js';
 import type {TestDatabase} from './helpers/database.js';
 import {dialectTest} from './helpers/dialect-test.js';
@@ -79,6 +81,30 @@ dialectTest('a claim that finds nothing due does not hold up a new callback the 
 
 	t.deepEqual(await claim, [], 'nothing was due when the claim looked');
 	t.deepEqual((await claimDue(database.sequelize, claimer('sender'), {limit: 10, cutoff: new Date()})).map(callback => callback.webhookId), ['new']);
+}, {dialects: [...serverDialects]});
+
+dialectTest('a claim of a rate-limited hook that finds nothing due does not hold up a new callback of that hook the app writes meanwhile', async (t, database) => {
+	const {httpHooks, hookId} = await appWithHook(t, database, {targetUrl: 'http://127.0.0.1:9/hooks', rateLimit: 50});
+	// Something of the hook beyond the due range: the row a locking read stops at.
+	await insertCallbacks(httpHooks.models, 1, {hookId, webhookId: 'later', nextAttemptAt: new Date(Date.now() + 3_600_000)});
+	const sender = database.open();
+	const hold = holdNextClaim(sender);
+	const claim = claimLimited(sender, claimer('sender'), {hookId, rateLimit: 50, maxInFlight: null}, {limit: 10, cutoff: new Date(), abandoned: false});
+	await hold.held;
+	try {
+		const app = await otherConnection(database);
+		const now = new Date();
+		await app.query(
+			`INSERT INTO http_callbacks (hook_id, hook_name, event_type, webhook_id, target_url, http_method, headers, status, attempts, next_attempt_at, created_at, updated_at)
+			VALUES (:hookId, 'test hook', 'created', 'new', 'http://127.0.0.1:9/hooks', 'POST', '{}', 'waiting', 0, :now, :now, :now)`,
+			{replacements: withTimes(app, {hookId, now})},
+		);
+		t.pass('the INSERT did not wait for the claim');
+	} finally {
+		hold.release();
+	}
+
+	t.deepEqual((await claim).claimed, [], 'nothing was due when the claim looked');
 }, {dialects: [...serverDialects]});
 
 dialectTest('the claim of abandoned callbacks locks only those: another sender locks the callbacks it is sending meanwhile', async (t, database) => {

@@ -55,7 +55,7 @@ export async function claimLimited(sequelize: Sequelize, claimer: Claimer, hook:
 	const sql = dialect.bucket;
 	const {hookId, rateLimit, maxInFlight} = hook;
 	// A deadlock undoes the whole transaction: the whole claim is tried again.
-	return dialect.retryingLockConflicts(async () => sequelize.transaction({type: sql.transactionType}, async transaction => {
+	return dialect.retryingLockConflicts(async () => sequelize.transaction({...sql.transaction}, async transaction => {
 		const select = async <T extends object>(query: string, replacements: Record<string, unknown>) => sequelize.query<T>(query, {replacements, type: QueryTypes.SELECT, transaction});
 		// The bucket row is the hook's lock too: an in-flight cap alone needs it as much.
 		await sequelize.query(sql.createBucket, {replacements: {hookId, burst: rateLimit === null ? 1 : burstOf(rateLimit)}, transaction});

@@ -49,8 +49,12 @@ export type BucketSql = {
 	createBucket: string;
 	/** Read a hook's bucket and the database clock (now_ms), locking the bucket until the transaction ends: binds :hookId. */
 	readBucket: string;
-	/** A transaction that takes the write lock at once (SQLite); the default elsewhere. */
-	transactionType: Transaction.TYPES | undefined;
+	/**
+	 * The options of the claim's transaction: one that takes the write lock at once (SQLite);
+	 * READ COMMITTED (MySQL), so that what the claim reads and leaves alone is not kept locked
+	 * against the app's inserts; the default elsewhere.
+	 */
+	transaction: {type?: Transaction.TYPES; isolationLevel?: Transaction.ISOLATION_LEVELS};
 };
 
 /** Column types and DDL of the library's migrations. */

@@ -119,6 +119,9 @@ const directDrivers: Record<'mysql' | 'mariadb', DirectDriver> = {
 	},
 };
 
+// A claim's transaction (see updateReturning below).
+const claimTransaction = {isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED};
+
 export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 	const time = timeIn((sequelize as unknown as {options: {timezone?: string}}).options.timezone ?? '+00:00');
 
@@ -145,7 +148,7 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 			return rows;
 		};
 
-		return transaction ? run(transaction) : sequelize.transaction({isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED}, run);
+		return transaction ? run(transaction) : sequelize.transaction({...claimTransaction}, run);
 	}
 
 	async function recordResults(sequelize: Sequelize, worker: string, attempts: AttemptRow[], outcomes: OutcomeRow[], now: Date) {
@@ -243,7 +246,8 @@ export function createMysqlDialect(sequelize: Sequelize): SqlDialect {
 		bucket: {
 			createBucket: `INSERT INTO http_hook_rate_buckets (hook_id, tokens, refilled_ms) VALUES (:hookId, :burst, ${clockMs}) ON DUPLICATE KEY UPDATE hook_id = hook_id`,
 			readBucket: `SELECT tokens, refilled_ms, ${clockMs} AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId FOR UPDATE`,
-			transactionType: undefined,
+			// The claim of a limited hook runs in this transaction: READ COMMITTED, as every claim.
+			transaction: claimTransaction,
 		},
 		// VALUES(): what the INSERT would have written (MySQL 8.0.20 deprecates it, MariaDB has no other way).
 		addFailures: `INSERT INTO http_hook_health (hook_id, consecutive_failures, updated_at) VALUES (:hookId, :failures, :now)

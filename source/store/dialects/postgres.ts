@@ -80,7 +80,7 @@ export const postgresDialect: SqlDialect = {
 	bucket: {
 		createBucket: 'INSERT INTO http_hook_rate_buckets (hook_id, tokens, refilled_ms) VALUES (:hookId, :burst, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)) ON CONFLICT (hook_id) DO NOTHING',
 		readBucket: 'SELECT tokens, refilled_ms, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId FOR UPDATE',
-		transactionType: undefined,
+		transaction: {},
 	},
 	addFailures: addFailuresOnConflict,
 	recordMigration: table => `INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`,

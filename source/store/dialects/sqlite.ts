@@ -81,7 +81,7 @@ export const sqliteDialect: SqlDialect = {
 	bucket: {
 		createBucket: `INSERT INTO http_hook_rate_buckets (hook_id, tokens, refilled_ms) VALUES (:hookId, :burst, ${clockMs}) ON CONFLICT (hook_id) DO NOTHING`,
 		readBucket: `SELECT tokens, refilled_ms, ${clockMs} AS now_ms FROM http_hook_rate_buckets WHERE hook_id = :hookId`,
-		transactionType: Transaction.TYPES.IMMEDIATE,
+		transaction: {type: Transaction.TYPES.IMMEDIATE},
 	},
 	addFailures: addFailuresOnConflict,
 	recordMigration: table => `INSERT INTO ${table} (name) VALUES (?) ON CONFLICT DO NOTHING`,
