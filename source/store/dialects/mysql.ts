@@ -1,6 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
 import {HttpHooksError} from '../../errors.js';
+import {driverCall} from '../driver-call.js';
 import type {AttemptRow, DirectDriver, OutcomeRow, SqlDialect, UpdateReturning} from './dialect.js';
 
 /*
@@ -100,14 +101,8 @@ const directDrivers: Record<'mysql' | 'mariadb', DirectDriver> = {
 	mysql: {
 		placeholders: 'positional',
 		async run(connection, sql, values) {
-			await new Promise<void>((resolve, reject) => {
-				(connection as Mysql2Connection).execute(sql, values.map(value => value ?? null), error => {
-					if (error) {
-						reject(error);
-					} else {
-						resolve();
-					}
-				});
+			await driverCall(done => {
+				(connection as Mysql2Connection).execute(sql, values.map(value => value ?? null), done);
 			});
 		},
 	},

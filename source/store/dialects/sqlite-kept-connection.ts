@@ -1,4 +1,5 @@
 import {DatabaseError, type Sequelize} from 'sequelize';
+import {driverCall} from '../driver-call.js';
 import {logStatement} from '../log-statement.js';
 
 type Row = Record<string, unknown>;
@@ -72,27 +73,19 @@ class KeptConnection {
 
 	async #exec(connection: SqliteDatabase, sql: string): Promise<void> {
 		logStatement(this.sequelize, sql, connectionKey);
-		await new Promise<void>((resolve, reject) => {
-			connection.exec(sql, error => {
-				if (error) {
-					reject(asDatabaseError(error, sql));
-				} else {
-					resolve();
-				}
-			});
+		await driverCall(done => {
+			connection.exec(sql, done);
+		}).catch((error: unknown) => {
+			throw asDatabaseError(error as Error, sql);
 		});
 	}
 
 	async #all(connection: SqliteDatabase, sql: string, values: unknown[]): Promise<Row[]> {
 		logStatement(this.sequelize, sql, connectionKey);
-		return new Promise<Row[]>((resolve, reject) => {
-			connection.all(sql, values, (error, rows) => {
-				if (error) {
-					reject(asDatabaseError(error, sql));
-				} else {
-					resolve(rows);
-				}
-			});
+		return driverCall<Row[]>(done => {
+			connection.all(sql, values, done);
+		}).catch((error: unknown) => {
+			throw asDatabaseError(error as Error, sql);
 		});
 	}
 }

@@ -1,6 +1,7 @@
 import {DataTypes, QueryTypes, Transaction, type Sequelize} from 'sequelize';
 import type {DirectDriver, SqlDialect, UpdateReturning} from './dialect.js';
 import {attemptColumns, attemptValues, notRecorded, outcomeValues, recorded, setOutcome} from './results-sql.js';
+import {driverCall} from '../driver-call.js';
 import {keptConnection} from './sqlite-kept-connection.js';
 import {addFailuresOnConflict, deleteBatchInSubquery} from './standard-sql.js';
 
@@ -29,14 +30,8 @@ type SqliteDatabase = {run(sql: string, values: unknown[], callback: (error: Err
 const direct: DirectDriver = {
 	placeholders: 'positional',
 	async run(connection, sql, values) {
-		await new Promise<void>((resolve, reject) => {
-			(connection as SqliteDatabase).run(sql, values.map(value => typeof value === 'bigint' ? value.toString() : value), error => {
-				if (error) {
-					reject(error);
-				} else {
-					resolve();
-				}
-			});
+		await driverCall(done => {
+			(connection as SqliteDatabase).run(sql, values.map(value => typeof value === 'bigint' ? value.toString() : value), done);
 		});
 	},
 };
