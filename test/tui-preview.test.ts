@@ -17,7 +17,8 @@ dialectTest('hooks screen: the condition in the detail pane; v previews the requ
 		await press(ui, '999', keys.enter);
 		await until(t, ui, frame => frame.includes('✗ No Owner with id "999"'), 'the missing record named beside the prompt');
 		await press(ui, keys.backspace, keys.backspace, keys.backspace, String(ann.get('id')), keys.enter);
-		await until(t, ui, frame => frame.includes('Preview of hook 1: owner watch'), 'the preview');
+		// The footer follows the screen's contexts, reported after the render that shows the preview.
+		await until(t, ui, frame => frame.includes('Preview of hook 1: owner watch') && frame.includes('Esc back'), 'the preview and its keys');
 		const frame = ui.frame();
 		t.regex(frame, /Condition +instance\.name != "nobody" → holds/);
 		t.regex(frame, /Request +POST http:\/\/127\.0\.0\.1:9\/in\?token=••••/);
